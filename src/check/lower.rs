@@ -1,0 +1,1434 @@
+//! Lowering: survey header, answer lists, sections and elements to the IR.
+
+use std::collections::BTreeMap;
+
+use super::names::check_name;
+use super::{Checker, Expanded, Subst};
+use crate::diagnostics::{self, Code, Diagnostic};
+use crate::ir::{self, Condition, Disclosure, ElementKind, Level, VariableKind};
+use crate::source::Span;
+use crate::syntax::ast::{ArgumentValue, Item, Keyword, Property, PropertyValue, Translation};
+
+/// Default maximum lengths of texts, in Unicode code points.
+pub const DEFAULT_TEXT_LENGTH: u32 = 200;
+pub const DEFAULT_LONGTEXT_LENGTH: u32 = 2000;
+
+/// What a condition may refer to: a variable declared earlier.
+#[derive(Clone, Debug)]
+pub(super) struct Known {
+    pub name: String,
+    pub kind: VariableKind,
+    pub list: Option<String>,
+    pub level: Option<Level>,
+}
+
+/// Everything declared so far in questionnaire order.
+#[derive(Default)]
+pub(super) struct Scope {
+    pub vars: BTreeMap<String, Known>,
+    /// Grid questions by lowercase name → their item variables.
+    pub grids: BTreeMap<String, Vec<String>>,
+    /// Names of every variable in the whole survey (lowercase), for telling a
+    /// forward reference from an unknown name.
+    pub all: BTreeMap<String, String>,
+}
+
+fn allowed(keyword: Keyword, kind: &str) -> &'static [&'static str] {
+    match keyword {
+        Keyword::Survey => &[
+            "version",
+            "languages",
+            "title",
+            "description",
+            "organisation",
+            "opens",
+            "closes",
+            "note",
+        ],
+        Keyword::Introduction => &["title", "text", "privacy", "accessibility"],
+        Keyword::Section => &["title", "intro", "note", "when"],
+        Keyword::Scale | Keyword::List => &["option", "values", "note"],
+        Keyword::Display => &["text", "help", "note", "when"],
+        Keyword::Hidden => &["label", "note", "continues"],
+        Keyword::Question => match kind {
+            "single" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+                "option",
+                "dropdown",
+            ],
+            "multiple" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+                "option",
+                "min",
+                "max",
+            ],
+            "scale" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+            ],
+            "grid" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+                "item",
+            ],
+            "integer" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+                "min",
+                "max",
+                "unit",
+            ],
+            "decimal" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+                "min",
+                "max",
+                "unit",
+                "decimals",
+            ],
+            "text" | "longtext" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+                "maxlength",
+            ],
+            "date" => &[
+                "label",
+                "text",
+                "help",
+                "note",
+                "when",
+                "identifying",
+                "indirectly identifying",
+                "required",
+                "continues",
+            ],
+            _ => &[],
+        },
+        _ => &[],
+    }
+}
+
+/// Properties that may appear many times.
+const REPEATABLE: &[&str] = &["option", "item"];
+
+impl<'a> Checker<'a> {
+    /// Reports properties that do not belong on this item, or appear twice.
+    fn check_properties(&mut self, item: &Item, kind: &str) {
+        let allowed = allowed(item.keyword.value, kind);
+        let what = match item.keyword.value {
+            Keyword::Question => format!("a `{kind}` question"),
+            k => format!("`{}`", k.as_str()),
+        };
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for p in &item.properties {
+            let key = p.key.value.as_str();
+            if !allowed.contains(&key) {
+                let d = Diagnostic::new(
+                    Code::PropertyNotAllowed,
+                    format!("`{key}` is not allowed on {what}"),
+                )
+                .at(p.key.span, "not allowed here");
+                let d = match (key, kind) {
+                    ("maxlength", _) => d.help("`maxlength` is for text and longtext questions"),
+                    ("option", "scale" | "grid") => d.help(
+                        "a scale or grid question takes a named scale: `question q scale agree5`",
+                    ),
+                    ("min" | "max", _) => d.help(
+                        "`min` and `max` are for integer, decimal and multiple-choice questions",
+                    ),
+                    _ => d.help(format!("allowed here: {}", allowed.join(", "))),
+                };
+                self.report(d);
+                continue;
+            }
+            if REPEATABLE.contains(&key) {
+                continue;
+            }
+            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                self.report(
+                    Diagnostic::new(Code::DuplicateProperty, format!("`{key}` is given twice"))
+                        .at(p.key.span, "second time")
+                        .with(*first, "first time")
+                        .help("keep one of them"),
+                );
+                continue;
+            }
+            seen.push((key, p.key.span));
+        }
+    }
+
+    fn texts_prop(item: &'a Item, key: &str) -> Option<(&'a Property, &'a [Translation])> {
+        item.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::Texts(ts) if p.key.value == key => Some((p, ts.as_slice())),
+            _ => None,
+        })
+    }
+
+    /// An optional translated property.
+    fn opt_text(
+        &mut self,
+        item: &'a Item,
+        key: &str,
+        text_key: &str,
+        subst: Option<&Subst>,
+    ) -> Option<ir::Text> {
+        let (p, ts) = Self::texts_prop(item, key)?;
+        Some(self.text(text_key.to_string(), ts, p.key.span, subst))
+    }
+
+    /// A required translated property; reports its absence.
+    fn req_text(
+        &mut self,
+        item: &'a Item,
+        key: &str,
+        text_key: &str,
+        subst: Option<&Subst>,
+    ) -> Option<ir::Text> {
+        let t = self.opt_text(item, key, text_key, subst);
+        if t.is_none() {
+            let what = item.keyword.value.as_str();
+            let at = item
+                .name
+                .as_ref()
+                .map_or(item.keyword.span, |n| item.keyword.span.to(n.span));
+            let lang = self
+                .languages
+                .first()
+                .cloned()
+                .unwrap_or_else(|| "en".into());
+            self.report(
+                Diagnostic::new(Code::MissingProperty, format!("this {what} has no `{key}`"))
+                    .at(at, format!("`{key}` missing"))
+                    .help(format!(
+                        "add `{key}` with a line per language, like `{lang} \"…\"`"
+                    )),
+            );
+        }
+        t
+    }
+
+    fn number(item: &Item, key: &str) -> Option<(f64, serde_json::Number, Span, bool)> {
+        item.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::Number(n) if p.key.value == key => {
+                let int = n.value.as_integer();
+                let num = match int {
+                    Some(i) => serde_json::Number::from(i),
+                    None => serde_json::Number::from_f64(n.value.value)?,
+                };
+                Some((n.value.value, num, n.span, int.is_some()))
+            }
+            _ => None,
+        })
+    }
+
+    fn flag(item: &Item, key: &str) -> bool {
+        item.properties
+            .iter()
+            .any(|p| p.key.value == key && matches!(p.value, PropertyValue::Flag))
+    }
+
+    /// Substitutes placeholders in a name.
+    pub(super) fn subst_name(name: &str, subst: Option<&Subst>) -> Result<String, String> {
+        let Some(subst) = subst else {
+            return Ok(name.to_string());
+        };
+        let mut out = String::new();
+        let mut rest = name;
+        while let Some(i) = rest.find('{') {
+            out.push_str(&rest[..i]);
+            let close = rest[i..]
+                .find('}')
+                .map(|c| c + i)
+                .ok_or_else(|| "unclosed `{`".to_string())?;
+            let param = &rest[i + 1..close];
+            match subst.args.get(param) {
+                Some(ArgumentValue::Name(n)) => out.push_str(&n.value),
+                Some(ArgumentValue::Texts(_)) => {
+                    return Err(format!(
+                        "parameter `{param}` is a text; a name needs a name argument like `{param} municipal`"
+                    ));
+                }
+                None => {
+                    return Err(format!(
+                        "block `{}` has no parameter `{param}`",
+                        subst.block
+                    ));
+                }
+            }
+            rest = &rest[close + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+
+    fn name_of(&mut self, item: &Item, subst: Option<&Subst>) -> Option<(String, Span)> {
+        let n = item.name.as_ref()?;
+        match Self::subst_name(&n.value, subst) {
+            Ok(s) => Some((s, n.span)),
+            Err(why) => {
+                let mut d =
+                    Diagnostic::new(Code::UnknownPlaceholder, why).at(n.span, "in this name");
+                if let Some(s) = subst {
+                    d = d.with(s.insert_span, "inserted here");
+                }
+                self.report(d);
+                None
+            }
+        }
+    }
+
+    // ------------------------------------------------------------ header
+
+    pub(super) fn lower_survey(&mut self, header: &'a Item, top: &[&'a Item]) -> ir::Survey {
+        self.check_properties(header, "");
+        let id_name = header.name.as_ref().expect("survey has a name");
+        if let Some(d) = check_name(&id_name.value, id_name.span) {
+            self.report(d);
+        }
+        // Languages first: every text is checked against them.
+        match header.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::Languages(ls) => Some(ls),
+            _ => None,
+        }) {
+            Some(ls) => {
+                for l in ls {
+                    let valid = l.value.len() >= 2
+                        && l.value.split('-').next().is_some_and(|p| {
+                            p.len() <= 3 && p.chars().all(|c| c.is_ascii_lowercase())
+                        });
+                    if !valid {
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                format!("`{}` is not a language code", l.value),
+                            )
+                            .at(l.span, "not a language code")
+                            .help("use a lowercase ISO 639 code such as `fi`, `sv`, `en` or `se`"),
+                        );
+                    }
+                    if self.languages.contains(&l.value) {
+                        self.report(
+                            Diagnostic::new(
+                                Code::DuplicateName,
+                                format!("language `{}` is listed twice", l.value),
+                            )
+                            .at(l.span, "again")
+                            .help("list each language once"),
+                        );
+                    } else {
+                        self.languages.push(l.value.clone());
+                    }
+                }
+            }
+            None => self.report(
+                Diagnostic::new(Code::MissingProperty, "the survey has no `languages`")
+                    .at(header.keyword.span.to(id_name.span), "`languages` missing")
+                    .help("add `languages fi sv en` (the first is the source language)"),
+            ),
+        }
+        let version = header.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::Version(v) => Some(v.value.clone()),
+            _ => None,
+        });
+        if version.is_none() {
+            self.report(
+                Diagnostic::new(Code::MissingProperty, "the survey has no `version`")
+                    .at(header.keyword.span.to(id_name.span), "`version` missing")
+                    .help("add a line like `version \"2023\"`"),
+            );
+        }
+        let title = self.req_text(header, "title", "survey.title", None);
+        let description = self.opt_text(header, "description", "survey.description", None);
+        let organisation = self.opt_text(header, "organisation", "survey.organisation", None);
+        let note = self.opt_text(header, "note", "survey.note", None);
+        let mut dates: BTreeMap<&str, (String, Span)> = BTreeMap::new();
+        for p in &header.properties {
+            if let PropertyValue::Date(d) = &p.value {
+                if valid_date(&d.value) {
+                    dates.insert(
+                        if p.key.value == "opens" {
+                            "opens"
+                        } else {
+                            "closes"
+                        },
+                        (d.value.clone(), d.span),
+                    );
+                } else {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            format!("`{}` is not a valid date", d.value),
+                        )
+                        .at(d.span, "no such date")
+                        .help("write dates as YYYY-MM-DD"),
+                    );
+                }
+            }
+        }
+        if let (Some(o), Some(c)) = (dates.get("opens"), dates.get("closes"))
+            && o.0 > c.0
+        {
+            self.report(
+                Diagnostic::new(Code::BadRange, "the survey closes before it opens")
+                    .at(c.1, "closing date")
+                    .with(o.1, "opening date")
+                    .help("swap the dates"),
+            );
+        }
+
+        let introduction = self.lower_introduction(top);
+        let expanded = self.expand(top);
+        let (sections, variables) = self.lower_body(&expanded);
+
+        let mut lists = Vec::new();
+        for name in std::mem::take(&mut self.used_lists) {
+            if let Some(l) = self.ir_lists.remove(&name) {
+                lists.push(l);
+            }
+        }
+        ir::Survey {
+            format: ir::IR_FORMAT,
+            id: id_name.value.clone(),
+            version: version.unwrap_or_default(),
+            languages: self.languages.clone(),
+            title: title.unwrap_or_else(|| ir::Text {
+                key: "survey.title".into(),
+                translations: Default::default(),
+            }),
+            description,
+            organisation,
+            opens: dates.get("opens").map(|d| d.0.clone()),
+            closes: dates.get("closes").map(|d| d.0.clone()),
+            note,
+            introduction,
+            lists,
+            sections,
+            variables,
+        }
+    }
+
+    fn lower_introduction(&mut self, top: &[&'a Item]) -> Option<ir::Introduction> {
+        let intros: Vec<&'a Item> = top
+            .iter()
+            .copied()
+            .filter(|i| i.keyword.value == Keyword::Introduction)
+            .collect();
+        for extra in intros.iter().skip(1) {
+            self.report(
+                Diagnostic::new(Code::DuplicateSurvey, "a survey has one introduction page")
+                    .at(extra.keyword.span, "second introduction")
+                    .with(intros[0].keyword.span, "first introduction")
+                    .help("merge the two into one"),
+            );
+        }
+        let item = *intros.first()?;
+        self.check_properties(item, "");
+        Some(ir::Introduction {
+            title: self.opt_text(item, "title", "introduction.title", None),
+            text: self.opt_text(item, "text", "introduction.text", None),
+            privacy: self.opt_text(item, "privacy", "introduction.privacy", None),
+            accessibility: self.opt_text(item, "accessibility", "introduction.accessibility", None),
+        })
+    }
+
+    // ------------------------------------------------------------- lists
+
+    /// Lowers a named list once, or an inline list of a question.
+    pub(super) fn lower_list(
+        &mut self,
+        item: &'a Item,
+        name: &str,
+        subst: Option<&Subst>,
+    ) -> ir::AnswerList {
+        let is_def = matches!(item.keyword.value, Keyword::Scale | Keyword::List);
+        if is_def {
+            self.check_properties(item, "");
+            if let Some(n) = &item.name
+                && let Some(d) = check_name(&n.value, n.span)
+            {
+                self.report(d);
+            }
+        }
+        let level = match item.kind.as_ref().map(|k| k.value.as_str()) {
+            Some("nominal") => Level::Nominal,
+            Some("ordinal") => Level::Ordinal,
+            Some("scale") if is_def => Level::Scale,
+            _ if item.keyword.value == Keyword::Scale => Level::Ordinal,
+            _ => Level::Nominal,
+        };
+        let mut options: Vec<ir::AnswerOption> = Vec::new();
+        let mut codes: BTreeMap<i64, Span> = BTreeMap::new();
+        let mut range: Option<(i64, i64, Span)> = None;
+        for p in &item.properties {
+            match &p.value {
+                PropertyValue::Values(lo, hi) => {
+                    if lo.value > hi.value {
+                        self.report(
+                            Diagnostic::new(
+                                Code::BadRange,
+                                format!("the range {}..{} is empty", lo.value, hi.value),
+                            )
+                            .at(lo.span.to(hi.span), "lowest first")
+                            .help(format!("write `values {}..{}`", hi.value, lo.value)),
+                        );
+                    } else if hi.value - lo.value > 1000 {
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                "a `values` range may hold at most 1001 codes",
+                            )
+                            .at(lo.span.to(hi.span), "too many codes")
+                            .help("use an integer question for open numeric answers"),
+                        );
+                    } else {
+                        range = Some((lo.value, hi.value, p.span));
+                    }
+                }
+                PropertyValue::Option { code, flags, texts } => {
+                    if code.value < 0 || code.value > 999_999_999 {
+                        self.report(
+                            Diagnostic::new(Code::InvalidValue, format!("code {} is out of range", code.value))
+                                .at(code.span, "not a valid code")
+                                .help("codes are whole numbers from 0 to 999999999; negative codes are reserved for the kinds of missing data"),
+                        );
+                        continue;
+                    }
+                    if let Some(first) = codes.get(&code.value) {
+                        self.report(
+                            Diagnostic::new(
+                                Code::DuplicateCode,
+                                format!("code {} is used twice", code.value),
+                            )
+                            .at(code.span, "second use")
+                            .with(*first, "first use")
+                            .help("give every option its own code; codes are never reused"),
+                        );
+                        continue;
+                    }
+                    codes.insert(code.value, code.span);
+                    let has = |f: &str| flags.iter().any(|x| x.value == f);
+                    for (i, f) in flags.iter().enumerate() {
+                        if flags[..i].iter().any(|x| x.value == f.value) {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::BadOption,
+                                    format!("`{}` is given twice", f.value),
+                                )
+                                .at(f.span, "again")
+                                .help("give each flag once"),
+                            );
+                        }
+                    }
+                    if has("other") && has("missing") {
+                        self.report(
+                            Diagnostic::new(
+                                Code::BadOption,
+                                "an option cannot be both `other` and `missing`",
+                            )
+                            .at(code.span, "this option")
+                            .help("a declared missing answer has no text to specify; drop `other`"),
+                        );
+                    }
+                    let key = format!("{name}.option.{}", code.value);
+                    let label = self.text(key, texts, code.span, subst);
+                    options.push(ir::AnswerOption {
+                        code: code.value,
+                        label: Some(label),
+                        missing: has("missing"),
+                        exclusive: has("exclusive"),
+                        other: has("other"),
+                    });
+                }
+                _ => {}
+            }
+        }
+        if let Some((lo, hi, _)) = range {
+            // Unlabelled codes of the range join the labelled ones, in order.
+            let labelled: BTreeMap<i64, ir::AnswerOption> = options
+                .iter()
+                .filter(|o| o.code >= lo && o.code <= hi)
+                .map(|o| (o.code, o.clone()))
+                .collect();
+            let mut merged: Vec<ir::AnswerOption> = (lo..=hi)
+                .map(|c| {
+                    labelled.get(&c).cloned().unwrap_or(ir::AnswerOption {
+                        code: c,
+                        label: None,
+                        missing: false,
+                        exclusive: false,
+                        other: false,
+                    })
+                })
+                .collect();
+            merged.extend(options.into_iter().filter(|o| o.code < lo || o.code > hi));
+            options = merged;
+        }
+        if options.is_empty() {
+            let at = item
+                .name
+                .as_ref()
+                .map_or(item.keyword.span, |n| item.keyword.span.to(n.span));
+            self.report(
+                Diagnostic::new(Code::EmptyList, format!("`{name}` has no options"))
+                    .at(at, "empty answer list")
+                    .help("add options like `option 1` followed by their labels"),
+            );
+        }
+        ir::AnswerList {
+            name: name.to_string(),
+            scale: item.keyword.value == Keyword::Scale,
+            level,
+            options,
+        }
+    }
+
+    /// The IR list a question uses: a named list (lowered once) or its own options.
+    fn question_list(
+        &mut self,
+        item: &'a Item,
+        qname: &str,
+        kind: &str,
+        subst: Option<&Subst>,
+    ) -> Option<String> {
+        let has_options = item.properties.iter().any(|p| p.key.value == "option");
+        match (&item.list, has_options) {
+            (Some(list), has_options) => {
+                if has_options {
+                    self.report(
+                        Diagnostic::new(
+                            Code::BadListUse,
+                            "a question takes either a named list or its own options, not both",
+                        )
+                        .at(list.span, "named list")
+                        .help("remove the `option` lines, or the list name"),
+                    );
+                }
+                let lname = match Self::subst_name(&list.value, subst) {
+                    Ok(n) => n,
+                    Err(why) => {
+                        self.report(
+                            Diagnostic::new(Code::UnknownPlaceholder, why)
+                                .at(list.span, "in this name"),
+                        );
+                        return None;
+                    }
+                };
+                let Some(def) = self.lists.get(&lname.to_lowercase()).copied() else {
+                    let d = Diagnostic::new(
+                        Code::UnknownList,
+                        format!("no scale or list named `{lname}`"),
+                    )
+                    .at(list.span, "unknown list");
+                    let d = match diagnostics::did_you_mean(
+                        &lname,
+                        self.lists
+                            .values()
+                            .filter_map(|i| i.name.as_ref().map(|n| n.value.as_str())),
+                    ) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help(
+                            "define it with `scale` or `list`, or `use` the module that has it",
+                        ),
+                    };
+                    self.report(d);
+                    return None;
+                };
+                let real = def.name.as_ref().map_or(lname.clone(), |n| n.value.clone());
+                if !self.ir_lists.contains_key(&real) && !self.used_lists.contains(&real) {
+                    let l = self.lower_list(def, &real, None);
+                    self.ir_lists.insert(real.clone(), l);
+                }
+                if !self.used_lists.contains(&real) {
+                    self.used_lists.push(real.clone());
+                }
+                Some(real)
+            }
+            (None, true) if matches!(kind, "single" | "multiple") => {
+                let l = self.lower_list(item, qname, subst);
+                self.ir_lists.insert(qname.to_string(), l);
+                self.used_lists.push(qname.to_string());
+                Some(qname.to_string())
+            }
+            (None, _) => {
+                let at = item
+                    .keyword
+                    .span
+                    .to(item.kind.as_ref().map_or(item.keyword.span, |k| k.span));
+                let help = if matches!(kind, "scale" | "grid") {
+                    format!("name a scale after the kind: `question {qname} {kind} agree5`")
+                } else {
+                    "add `option` lines, or name a list after the kind".to_string()
+                };
+                self.report(
+                    Diagnostic::new(
+                        Code::BadListUse,
+                        format!("this {kind} question has no answers"),
+                    )
+                    .at(at, "no list and no options")
+                    .help(help),
+                );
+                None
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- body
+
+    fn lower_body(&mut self, expanded: &[Expanded<'a>]) -> (Vec<ir::Section>, Vec<ir::Variable>) {
+        let mut scope = Scope::default();
+        // Pass 1: every variable name of the survey, quietly.
+        for e in expanded {
+            for n in self.quiet_names(e) {
+                scope.all.entry(n.to_ascii_lowercase()).or_insert(n);
+            }
+        }
+        let mut sections: Vec<ir::Section> = Vec::new();
+        let mut section_insert: Vec<Option<usize>> = Vec::new();
+        let mut section_names: BTreeMap<String, Span> = BTreeMap::new();
+        let mut variables = Vec::new();
+        let mut insert_conditions: BTreeMap<usize, Option<Condition>> = BTreeMap::new();
+        let mut reported_outside = false;
+
+        for e in expanded {
+            let subst = e.subst.as_deref();
+            let insert_cond = match &e.insert {
+                Some(ctx) => {
+                    if let std::collections::btree_map::Entry::Vacant(slot) =
+                        insert_conditions.entry(ctx.index)
+                    {
+                        slot.insert(self.when(ctx.item, None, &scope));
+                    }
+                    insert_conditions[&ctx.index].clone()
+                }
+                None => None,
+            };
+            let insert_note = e.insert.as_ref().and_then(|ctx| ctx.note);
+            match e.item.keyword.value {
+                Keyword::Section => {
+                    self.check_properties(e.item, "");
+                    let Some((name, span)) = self.name_of(e.item, subst) else {
+                        continue;
+                    };
+                    if let Some(d) = check_name(&name, span) {
+                        self.report(d);
+                    }
+                    if let Some(first) = section_names.get(&name.to_ascii_lowercase()) {
+                        self.report(
+                            Diagnostic::new(
+                                Code::DuplicateName,
+                                format!("section `{name}` is defined twice"),
+                            )
+                            .at(span, "second definition")
+                            .with(*first, "first defined here")
+                            .help("rename one of them"),
+                        );
+                    }
+                    section_names.insert(name.to_ascii_lowercase(), span);
+                    let own = self.when(e.item, subst, &scope);
+                    let title =
+                        self.req_text(e.item, "title", &format!("section.{name}.title"), subst);
+                    let intro =
+                        self.opt_text(e.item, "intro", &format!("section.{name}.intro"), subst);
+                    let mut note =
+                        self.opt_text(e.item, "note", &format!("section.{name}.note"), subst);
+                    if note.is_none()
+                        && let Some((span, ts)) = insert_note
+                    {
+                        note = Some(self.text(format!("section.{name}.note"), ts, span, None));
+                    }
+                    sections.push(ir::Section {
+                        name: name.clone(),
+                        title: title
+                            .unwrap_or_else(|| empty_text(&format!("section.{name}.title"))),
+                        intro,
+                        note,
+                        condition: Condition::and(insert_cond.clone(), own),
+                        elements: Vec::new(),
+                    });
+                    section_insert.push(e.insert.as_ref().map(|c| c.index));
+                }
+                _ => {
+                    let Some(section) = sections.last_mut() else {
+                        if !reported_outside {
+                            reported_outside = true;
+                            self.report(
+                                Diagnostic::new(Code::MisplacedItem, format!("this {} is not in a section", e.item.keyword.value.as_str()))
+                                    .at(e.item.keyword.span, "before the first section")
+                                    .help("start a page with `section <name>` and its `title` before the first question"),
+                            );
+                        }
+                        continue;
+                    };
+                    // The insert's condition, unless the section already carries it.
+                    let same_insert = e.insert.as_ref().map(|c| c.index)
+                        == *section_insert.last().expect("parallel");
+                    let mut outer = section.condition.clone();
+                    if !same_insert {
+                        outer = Condition::and(outer, insert_cond.clone());
+                    }
+                    let section_name = section.name.clone();
+                    let note_from_insert = if same_insert { None } else { insert_note };
+                    if let Some((element, vars)) = self.lower_element(
+                        e.item,
+                        subst,
+                        outer,
+                        &section_name,
+                        note_from_insert,
+                        &mut scope,
+                    ) {
+                        sections.last_mut().expect("section").elements.push(element);
+                        variables.extend(vars);
+                    }
+                }
+            }
+        }
+        (sections, variables)
+    }
+
+    /// Names an expanded item declares, without reporting anything.
+    fn quiet_names(&self, e: &Expanded<'a>) -> Vec<String> {
+        let item = e.item;
+        let Some(n) = &item.name else {
+            return Vec::new();
+        };
+        let Ok(name) = Self::subst_name(&n.value, e.subst.as_deref()) else {
+            return Vec::new();
+        };
+        let mut out = Vec::new();
+        match item.keyword.value {
+            Keyword::Question => {
+                if item.kind.as_ref().is_some_and(|k| k.value == "grid") {
+                    for p in &item.properties {
+                        if let PropertyValue::GridItem { name: id, .. } = &p.value {
+                            out.push(format!("{name}_{}", id.value));
+                        }
+                    }
+                } else {
+                    out.push(name.clone());
+                }
+                out.push(format!("{name}_other"));
+            }
+            Keyword::Hidden => out.push(name),
+            _ => {}
+        }
+        out
+    }
+
+    fn when(&mut self, item: &'a Item, subst: Option<&Subst>, scope: &Scope) -> Option<Condition> {
+        let p = item.properties.iter().find(|p| p.key.value == "when")?;
+        let PropertyValue::When(e) = &p.value else {
+            return None;
+        };
+        self.condition(e, subst, scope).ok()
+    }
+
+    /// Lowers one question, display text or hidden variable.
+    #[allow(clippy::too_many_arguments)]
+    fn lower_element(
+        &mut self,
+        item: &'a Item,
+        subst: Option<&Subst>,
+        outer: Option<Condition>,
+        section: &str,
+        insert_note: Option<(Span, &'a Vec<Translation>)>,
+        scope: &mut Scope,
+    ) -> Option<(ir::Element, Vec<ir::Variable>)> {
+        let kind_str = item
+            .kind
+            .as_ref()
+            .map(|k| k.value.clone())
+            .unwrap_or_default();
+        let (name, name_span) = self.name_of(item, subst)?;
+        self.check_properties(item, &kind_str);
+        let own = self.when(item, subst, scope);
+        let condition = Condition::and(outer, own);
+        let key = |k: &str| format!("{name}.{k}");
+        let mut note = self.opt_text(item, "note", &key("note"), subst);
+        if note.is_none()
+            && let Some((span, ts)) = insert_note
+        {
+            note = Some(self.text(key("note"), ts, span, None));
+        }
+        let continues = item.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::Continues(c) => Some(c.value.clone()),
+            _ => None,
+        });
+        let disclosure = if Self::flag(item, "identifying") {
+            Disclosure::Identifying
+        } else if Self::flag(item, "indirectly identifying") {
+            Disclosure::IndirectlyIdentifying
+        } else {
+            Disclosure::None
+        };
+        let required = Self::flag(item, "required");
+
+        match item.keyword.value {
+            Keyword::Display => {
+                let text = self.req_text(item, "text", &key("text"), subst);
+                let help = self.opt_text(item, "help", &key("help"), subst);
+                if let Some(d) = check_name(&name, name_span) {
+                    self.report(d);
+                }
+                return Some((
+                    ir::Element {
+                        name,
+                        kind: ElementKind::Display,
+                        text,
+                        help,
+                        list: None,
+                        items: Vec::new(),
+                        dropdown: false,
+                        condition,
+                        variables: Vec::new(),
+                    },
+                    Vec::new(),
+                ));
+            }
+            Keyword::Hidden => {
+                let label = self.req_text(item, "label", &key("label"), subst);
+                self.declare(&name, name_span, None, scope);
+                scope.vars.insert(
+                    name.to_ascii_lowercase(),
+                    Known {
+                        name: name.clone(),
+                        kind: VariableKind::Hidden,
+                        list: None,
+                        level: None,
+                    },
+                );
+                let var = ir::Variable {
+                    name: name.clone(),
+                    kind: VariableKind::Hidden,
+                    element: name.clone(),
+                    section: section.to_string(),
+                    label: label.unwrap_or_else(|| empty_text(&key("label"))),
+                    text: None,
+                    list: None,
+                    level: Some(Level::Nominal),
+                    missing_codes: Vec::new(),
+                    min: None,
+                    max: None,
+                    unit: None,
+                    max_length: None,
+                    values: self.languages.clone(),
+                    required: false,
+                    disclosure: Disclosure::None,
+                    condition: condition.clone(),
+                    other_of: None,
+                    columns: vec![name.clone()],
+                    note,
+                    continues,
+                };
+                return Some((
+                    ir::Element {
+                        name: name.clone(),
+                        kind: ElementKind::Hidden,
+                        text: None,
+                        help: None,
+                        list: None,
+                        items: Vec::new(),
+                        dropdown: false,
+                        condition,
+                        variables: vec![name],
+                    },
+                    vec![var],
+                ));
+            }
+            _ => {}
+        }
+
+        // A question.
+        let kind = match kind_str.as_str() {
+            "single" => ElementKind::Single,
+            "multiple" => ElementKind::Multiple,
+            "scale" => ElementKind::Scale,
+            "grid" => ElementKind::Grid,
+            "integer" => ElementKind::Integer,
+            "decimal" => ElementKind::Decimal,
+            "text" => ElementKind::Text,
+            "longtext" => ElementKind::Longtext,
+            _ => ElementKind::Date,
+        };
+        if let Some(l) = &item.list
+            && !matches!(
+                kind,
+                ElementKind::Single
+                    | ElementKind::Multiple
+                    | ElementKind::Scale
+                    | ElementKind::Grid
+            )
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::BadListUse,
+                    format!("a {kind_str} question has no answer list"),
+                )
+                .at(l.span, "unexpected list")
+                .help("remove the list name"),
+            );
+        }
+        let label = self.req_text(item, "label", &key("label"), subst);
+        let text = self.req_text(item, "text", &key("text"), subst);
+        let help = self.opt_text(item, "help", &key("help"), subst);
+        let list_name = if matches!(
+            kind,
+            ElementKind::Single | ElementKind::Multiple | ElementKind::Scale | ElementKind::Grid
+        ) {
+            self.question_list(item, &name, &kind_str, subst)
+        } else {
+            None
+        };
+        let list = list_name
+            .as_ref()
+            .and_then(|n| self.ir_lists.get(n))
+            .cloned();
+        let missing_codes: Vec<i64> = list
+            .iter()
+            .flat_map(|l| l.options.iter().filter(|o| o.missing).map(|o| o.code))
+            .collect();
+        let level = match kind {
+            ElementKind::Integer | ElementKind::Decimal => Some(Level::Scale),
+            ElementKind::Text | ElementKind::Longtext | ElementKind::Date => None,
+            _ => list.as_ref().map(|l| l.level),
+        };
+        let min = Self::number(item, "min");
+        let max = Self::number(item, "max");
+        if let (Some(lo), Some(hi)) = (&min, &max)
+            && lo.0 > hi.0
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::BadRange,
+                    format!("`min` {} is greater than `max` {}", lo.1, hi.1),
+                )
+                .at(lo.2, "minimum")
+                .with(hi.2, "maximum")
+                .help("swap the two values"),
+            );
+        }
+        if kind == ElementKind::Multiple {
+            for n in [&min, &max].into_iter().flatten() {
+                if !n.3 || n.0 < 1.0 {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            format!("`{}` is not a number of selections", n.1),
+                        )
+                        .at(n.2, "expected a whole number of at least 1")
+                        .help("`max 5` allows at most five selections"),
+                    );
+                }
+            }
+        }
+        if kind == ElementKind::Integer {
+            for n in [&min, &max].into_iter().flatten() {
+                if !n.3 {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidValue,
+                            format!("`{}` is not a whole number", n.1),
+                        )
+                        .at(n.2, "integer question")
+                        .help("use a `decimal` question for fractions"),
+                    );
+                }
+            }
+        }
+        let max_length = match kind {
+            ElementKind::Text | ElementKind::Longtext => {
+                let default = if kind == ElementKind::Text {
+                    DEFAULT_TEXT_LENGTH
+                } else {
+                    DEFAULT_LONGTEXT_LENGTH
+                };
+                match Self::number(item, "maxlength") {
+                    Some((v, n, span, int)) if !int || !(1.0..=1_000_000.0).contains(&v) => {
+                        self.report(
+                            Diagnostic::new(
+                                Code::InvalidValue,
+                                format!("`maxlength {n}` is not a valid length"),
+                            )
+                            .at(span, "expected a whole number from 1 to 1000000")
+                            .help("`maxlength 200` allows 200 characters"),
+                        );
+                        Some(default)
+                    }
+                    Some((v, ..)) => Some(v as u32),
+                    None => Some(default),
+                }
+            }
+            _ => None,
+        };
+        let unit = self.opt_text(item, "unit", &key("unit"), subst);
+        let dropdown = Self::flag(item, "dropdown");
+        let var_kind = match kind {
+            ElementKind::Single | ElementKind::Scale | ElementKind::Grid => VariableKind::Single,
+            ElementKind::Multiple => VariableKind::Multiple,
+            ElementKind::Integer => VariableKind::Integer,
+            ElementKind::Decimal => VariableKind::Decimal,
+            ElementKind::Text | ElementKind::Longtext => VariableKind::Text,
+            _ => VariableKind::Date,
+        };
+        let base_var = |vname: String,
+                        label: ir::Text,
+                        text: Option<ir::Text>,
+                        columns: Vec<String>| ir::Variable {
+            name: vname,
+            kind: var_kind,
+            element: name.clone(),
+            section: section.to_string(),
+            label,
+            text,
+            list: list_name.clone(),
+            level,
+            missing_codes: missing_codes.clone(),
+            min: if matches!(
+                kind,
+                ElementKind::Integer | ElementKind::Decimal | ElementKind::Multiple
+            ) {
+                min.as_ref().map(|m| m.1.clone())
+            } else {
+                None
+            },
+            max: if matches!(
+                kind,
+                ElementKind::Integer | ElementKind::Decimal | ElementKind::Multiple
+            ) {
+                max.as_ref().map(|m| m.1.clone())
+            } else {
+                None
+            },
+            unit: unit.clone(),
+            max_length,
+            values: Vec::new(),
+            required,
+            disclosure,
+            condition: condition.clone(),
+            other_of: None,
+            columns,
+            note: note.clone(),
+            continues: continues.clone(),
+        };
+
+        let mut vars = Vec::new();
+        let mut items = Vec::new();
+        if kind == ElementKind::Grid {
+            let mut ids: BTreeMap<String, Span> = BTreeMap::new();
+            for p in &item.properties {
+                let PropertyValue::GridItem {
+                    name: id,
+                    texts,
+                    label: item_label,
+                } = &p.value
+                else {
+                    continue;
+                };
+                let vname = format!("{name}_{}", id.value);
+                if let Some(first) = ids.get(&id.value) {
+                    self.report(
+                        Diagnostic::new(
+                            Code::DuplicateName,
+                            format!("grid item `{}` is defined twice", id.value),
+                        )
+                        .at(id.span, "second definition")
+                        .with(*first, "first defined here")
+                        .help("give every item its own letter"),
+                    );
+                    continue;
+                }
+                ids.insert(id.value.clone(), id.span);
+                let ok_id = id
+                    .value
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '_');
+                if !ok_id {
+                    self.report(
+                        Diagnostic::new(
+                            Code::InvalidName,
+                            format!(
+                                "grid item `{}` has characters a variable name cannot have",
+                                id.value
+                            ),
+                        )
+                        .at(id.span, "invalid item id")
+                        .help("use letters a, b, c, …"),
+                    );
+                    continue;
+                }
+                let item_text =
+                    self.text(format!("{name}.item.{}", id.value), texts, id.span, subst);
+                let vlabel = match item_label {
+                    Some((span, ts)) => {
+                        self.text(format!("{name}.item.{}.label", id.value), ts, *span, subst)
+                    }
+                    None => ir::Text {
+                        key: item_text.key.clone(),
+                        translations: item_text.translations.clone(),
+                    },
+                };
+                if let Some(d) = check_name(&vname, id.span) {
+                    self.report(d);
+                }
+                self.declare(&vname, id.span, Some("grid item variable"), scope);
+                scope.vars.insert(
+                    vname.to_ascii_lowercase(),
+                    Known {
+                        name: vname.clone(),
+                        kind: VariableKind::Single,
+                        list: list_name.clone(),
+                        level,
+                    },
+                );
+                items.push(ir::GridItem {
+                    id: id.value.clone(),
+                    variable: vname.clone(),
+                    text: item_text.clone(),
+                });
+                vars.push(base_var(
+                    vname.clone(),
+                    vlabel,
+                    Some(item_text),
+                    vec![vname],
+                ));
+            }
+            if items.is_empty() {
+                self.report(
+                    Diagnostic::new(Code::EmptyList, format!("grid `{name}` has no items"))
+                        .at(name_span, "no items")
+                        .help("add items like `item a` followed by their texts"),
+                );
+            }
+            if let Some(d) = check_name(&name, name_span) {
+                self.report(d);
+            }
+            scope.grids.insert(
+                name.to_ascii_lowercase(),
+                items.iter().map(|i| i.variable.clone()).collect(),
+            );
+        } else {
+            if let Some(d) = check_name(&name, name_span) {
+                self.report(d);
+            }
+            self.declare(&name, name_span, None, scope);
+            let columns = match (&list, kind) {
+                (Some(l), ElementKind::Multiple) => l
+                    .options
+                    .iter()
+                    .map(|o| format!("{name}_{}", o.code))
+                    .collect(),
+                _ => vec![name.clone()],
+            };
+            if kind == ElementKind::Multiple {
+                for c in &columns {
+                    if let Some(d) = check_name(c, name_span) {
+                        self.report(
+                            d.note("this is a flat data column of the multiple-choice question"),
+                        );
+                    }
+                    self.declare(c, name_span, Some("flat data column"), scope);
+                }
+            }
+            scope.vars.insert(
+                name.to_ascii_lowercase(),
+                Known {
+                    name: name.clone(),
+                    kind: var_kind,
+                    list: list_name.clone(),
+                    level,
+                },
+            );
+            vars.push(base_var(
+                name.clone(),
+                label.clone().unwrap_or_else(|| empty_text(&key("label"))),
+                text.clone(),
+                columns,
+            ));
+        }
+
+        // "Other, please specify" texts: one per `other` option.
+        if let (Some(l), true) = (
+            &list,
+            matches!(kind, ElementKind::Single | ElementKind::Multiple),
+        ) {
+            let others: Vec<&ir::AnswerOption> = l.options.iter().filter(|o| o.other).collect();
+            for (i, o) in others.iter().enumerate() {
+                let oname = if i == 0 {
+                    format!("{name}_other")
+                } else {
+                    format!("{name}_other{}", o.code)
+                };
+                if let Some(d) = check_name(&oname, name_span) {
+                    self.report(d.note("this is the text variable of an \"other\" option"));
+                }
+                self.declare(&oname, name_span, Some("\"other\" text variable"), scope);
+                let test = if kind == ElementKind::Multiple {
+                    Condition::Includes {
+                        var: name.clone(),
+                        value: ir::Constant::Number(o.code.into()),
+                    }
+                } else {
+                    Condition::Compare {
+                        var: name.clone(),
+                        cmp: ir::Cmp::Eq,
+                        value: ir::Constant::Number(o.code.into()),
+                    }
+                };
+                let olabel =
+                    other_label(label.as_ref(), o.label.as_ref(), &format!("{oname}.label"));
+                scope.vars.insert(
+                    oname.to_ascii_lowercase(),
+                    Known {
+                        name: oname.clone(),
+                        kind: VariableKind::Text,
+                        list: None,
+                        level: None,
+                    },
+                );
+                vars.push(ir::Variable {
+                    name: oname.clone(),
+                    kind: VariableKind::Text,
+                    element: name.clone(),
+                    section: section.to_string(),
+                    label: olabel,
+                    text: o.label.clone(),
+                    list: None,
+                    level: None,
+                    missing_codes: Vec::new(),
+                    min: None,
+                    max: None,
+                    unit: None,
+                    max_length: Some(DEFAULT_TEXT_LENGTH),
+                    values: Vec::new(),
+                    required: false,
+                    disclosure: Disclosure::Identifying,
+                    condition: Condition::and(condition.clone(), Some(test)),
+                    other_of: Some(ir::OtherOf {
+                        variable: name.clone(),
+                        code: o.code,
+                    }),
+                    columns: vec![oname.clone()],
+                    note: None,
+                    continues: None,
+                });
+            }
+        }
+        let element = ir::Element {
+            name: name.clone(),
+            kind,
+            text,
+            help,
+            list: list_name,
+            items,
+            dropdown,
+            condition,
+            variables: vars.iter().map(|v| v.name.clone()).collect(),
+        };
+        Some((element, vars))
+    }
+
+    fn declare(&mut self, name: &str, span: Span, generated: Option<&str>, scope: &mut Scope) {
+        let _ = &scope;
+        if let Some(d) = self.names.declare(name, span, generated) {
+            self.report(d);
+        }
+    }
+}
+
+/// The analyst label of an "other" text: "<question label>: <option label>".
+fn other_label(question: Option<&ir::Text>, option: Option<&ir::Text>, key: &str) -> ir::Text {
+    let mut t = empty_text(key);
+    if let (Some(q), Some(o)) = (question, option) {
+        for (lang, qt) in &q.translations {
+            if let Some(ot) = o.translations.get(lang) {
+                let plain = format!("{}: {}", qt.plain, ot.plain);
+                t.translations.insert(
+                    lang.clone(),
+                    ir::Translation {
+                        raw: plain
+                            .replace('\\', "\\\\")
+                            .replace('*', "\\*")
+                            .replace('[', "\\["),
+                        markup: vec![vec![crate::markup::Inline::Text {
+                            text: plain.clone(),
+                        }]],
+                        plain,
+                        reviewed: None,
+                    },
+                );
+            }
+        }
+    }
+    t
+}
+
+fn empty_text(key: &str) -> ir::Text {
+    ir::Text {
+        key: key.to_string(),
+        translations: Default::default(),
+    }
+}
+
+fn valid_date(s: &str) -> bool {
+    let parts: Vec<u32> = s.split('-').filter_map(|p| p.parse().ok()).collect();
+    let [y, m, d] = parts[..] else { return false };
+    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+    let days = match m {
+        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
+        4 | 6 | 9 | 11 => 30,
+        2 if leap => 29,
+        2 => 28,
+        _ => return false,
+    };
+    (1..=days).contains(&d)
+}

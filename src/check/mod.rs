@@ -1,0 +1,584 @@
+//! The checker: from parsed files to the IR, with every problem found.
+//!
+//! Stages, each of which continues past errors:
+//! 1. *structure*: group block bodies, find the survey header;
+//! 2. *definitions*: scales, lists and blocks from the file and its modules;
+//! 3. *expansion*: sections, questions and block instances in questionnaire
+//!    order, with placeholders substituted;
+//! 4. *lowering*: each element to IR sections, elements and variables, with
+//!    names, texts, lists and conditions checked.
+//!
+//! Invariant: the checker reports each problem once, at the item that has
+//! it; an item that failed to parse is simply absent and causes no
+//! follow-up errors, and a condition naming a broken question is not
+//! reported as unknown.
+
+mod conditions;
+mod lower;
+mod names;
+mod texts;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+
+use crate::diagnostics::{self, Code, Diagnostic, Severity};
+use crate::ir;
+use crate::load::{self, LoadOptions, Loaded};
+use crate::source::{FileId, LoadError, Loader, SourceMap, Span};
+use crate::syntax::ast::{ArgumentValue, Item, Keyword};
+
+#[derive(Debug, Clone, Default)]
+pub struct CheckOptions {
+    /// Missing translations are warnings instead of errors (drafts).
+    pub allow_missing_translations: bool,
+    pub load: LoadOptions,
+}
+
+/// What checking one survey produced.
+#[derive(Debug)]
+pub struct Checked {
+    pub map: SourceMap,
+    /// The IR, when the survey has no errors.
+    pub survey: Option<ir::Survey>,
+    pub diagnostics: Vec<Diagnostic>,
+    /// The file is a module (no `survey` header): checked for its own sake.
+    pub is_module: bool,
+}
+
+impl Checked {
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+}
+
+/// Checks one survey file (and the modules it uses). Fails only when the file
+/// itself cannot be read.
+pub fn check_file(
+    loader: &dyn Loader,
+    path: &Path,
+    options: &CheckOptions,
+) -> Result<Checked, LoadError> {
+    let mut diagnostics = Vec::new();
+    let loaded = load::load(loader, path, &options.load, &mut diagnostics)?;
+    Ok(check_loaded(loaded, diagnostics, options))
+}
+
+/// Checks source text held in memory (tests, fuzzing, benchmarks).
+pub fn check_source(name: &str, text: &str, options: &CheckOptions) -> Checked {
+    let mut loader = crate::source::MemoryLoader::new();
+    loader.add(name, text.as_bytes());
+    check_file(&loader, Path::new(name), options).expect("the file is in memory")
+}
+
+fn check_loaded(
+    loaded: Loaded,
+    mut diagnostics: Vec<Diagnostic>,
+    options: &CheckOptions,
+) -> Checked {
+    let is_module = loaded
+        .files
+        .get(&loaded.entry)
+        .is_some_and(|f| !f.items.iter().any(|i| i.keyword.value == Keyword::Survey))
+        && loaded.files.get(&loaded.entry).is_some_and(|f| {
+            !f.items.is_empty()
+                && f.items.iter().all(|i| {
+                    matches!(
+                        i.keyword.value,
+                        Keyword::Use
+                            | Keyword::Scale
+                            | Keyword::List
+                            | Keyword::Block
+                            | Keyword::End
+                    ) || in_block(&f.items, i)
+                })
+        });
+    let survey = {
+        let mut checker = Checker {
+            loaded: &loaded,
+            options,
+            diagnostics: Vec::new(),
+            languages: Vec::new(),
+            lists: IndexMap::new(),
+            blocks: IndexMap::new(),
+            used_lists: Vec::new(),
+            ir_lists: BTreeMap::new(),
+            names: names::NameTable::default(),
+            is_module,
+        };
+        let survey = checker.run();
+        diagnostics.extend(checker.diagnostics);
+        survey
+    };
+    diagnostics::sort(&mut diagnostics);
+    diagnostics.dedup();
+    let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
+    Checked {
+        map: loaded.map,
+        survey: if has_errors { None } else { survey },
+        diagnostics,
+        is_module,
+    }
+}
+
+/// Is this item inside a `block … end` of its file?
+fn in_block(items: &[Item], item: &Item) -> bool {
+    let mut open = false;
+    for i in items {
+        if std::ptr::eq(i, item) {
+            return open;
+        }
+        match i.keyword.value {
+            Keyword::Block => open = true,
+            Keyword::End => open = false,
+            _ => {}
+        }
+    }
+    false
+}
+
+/// A block definition: its head and body items.
+struct BlockDef<'a> {
+    head: &'a Item,
+    body: Vec<&'a Item>,
+}
+
+/// The arguments in force while expanding one `insert`.
+pub(crate) struct Subst {
+    pub block: String,
+    pub insert_span: Span,
+    pub args: BTreeMap<String, ArgumentValue>,
+}
+
+/// One element (or section) in questionnaire order, ready to lower.
+struct Expanded<'a> {
+    item: &'a Item,
+    subst: Option<Rc<Subst>>,
+    /// The enclosing `insert`, if any.
+    insert: Option<Rc<InsertCtx<'a>>>,
+}
+
+/// One `insert`: its position among the top-level items (which identifies
+/// it), the item, and its researcher note.
+struct InsertCtx<'a> {
+    index: usize,
+    item: &'a Item,
+    note: Option<(Span, &'a Vec<crate::syntax::ast::Translation>)>,
+}
+
+pub(crate) struct Checker<'a> {
+    loaded: &'a Loaded,
+    options: &'a CheckOptions,
+    diagnostics: Vec<Diagnostic>,
+    languages: Vec<String>,
+    lists: IndexMap<String, &'a Item>,
+    blocks: IndexMap<String, BlockDef<'a>>,
+    /// Named lists in order of first use.
+    used_lists: Vec<String>,
+    ir_lists: BTreeMap<String, ir::AnswerList>,
+    names: names::NameTable,
+    is_module: bool,
+}
+
+impl<'a> Checker<'a> {
+    pub(super) fn report(&mut self, d: Diagnostic) {
+        self.diagnostics.push(d);
+    }
+
+    fn run(&mut self) -> Option<ir::Survey> {
+        let entry = self.loaded.entry;
+        let Some(file) = self.loaded.files.get(&entry) else {
+            return None; // unreadable: already reported
+        };
+        // Definitions from modules first (in import order), then the file's own.
+        let mut order = Vec::new();
+        let mut seen = BTreeSet::new();
+        self.module_order(entry, &mut order, &mut seen);
+        for id in &order {
+            if *id != entry {
+                self.collect_definitions(*id, true);
+            }
+        }
+        let top = self.collect_definitions(entry, false);
+
+        if self.is_module {
+            // A module on its own: check what can be checked without a survey.
+            let defs: Vec<&Item> = self.lists.values().copied().collect();
+            for item in defs {
+                if item.span.file == entry {
+                    let name = item
+                        .name
+                        .as_ref()
+                        .map(|n| n.value.clone())
+                        .unwrap_or_default();
+                    self.lower_list(item, &name, None);
+                }
+            }
+            return None;
+        }
+
+        let header = self.header(file.file, &top)?;
+        let survey = self.lower_survey(header, &top);
+        Some(survey)
+    }
+
+    fn module_order(&self, file: FileId, out: &mut Vec<FileId>, seen: &mut BTreeSet<FileId>) {
+        if !seen.insert(file) {
+            return;
+        }
+        if let Some(imports) = self.loaded.imports.get(&file) {
+            for i in imports {
+                self.module_order(*i, out, seen);
+            }
+        }
+        out.push(file);
+    }
+
+    /// Records the file's scales, lists and blocks; returns its other items
+    /// (top level, in order).
+    fn collect_definitions(&mut self, file: FileId, is_module: bool) -> Vec<&'a Item> {
+        let Some(tree) = self.loaded.files.get(&file) else {
+            return Vec::new();
+        };
+        let mut top = Vec::new();
+        let mut open: Option<BlockDef<'a>> = None;
+        for item in &tree.items {
+            match item.keyword.value {
+                Keyword::Block => {
+                    if let Some(prev) = open.take() {
+                        self.report(
+                            Diagnostic::new(
+                                Code::UnclosedBlock,
+                                "block is never closed with `end`",
+                            )
+                            .at(
+                                prev.head.keyword.span.to(prev
+                                    .head
+                                    .name
+                                    .as_ref()
+                                    .map_or(prev.head.keyword.span, |n| n.span)),
+                                "this block",
+                            )
+                            .with(item.keyword.span, "the next block starts here")
+                            .help("put `end` on its own line after the block's last item"),
+                        );
+                        self.define_block(prev);
+                    }
+                    open = Some(BlockDef {
+                        head: item,
+                        body: Vec::new(),
+                    });
+                }
+                Keyword::End => match open.take() {
+                    Some(def) => self.define_block(def),
+                    None => self.report(
+                        Diagnostic::new(Code::UnmatchedEnd, "`end` without a `block`")
+                            .at(item.keyword.span, "nothing to end")
+                            .help("remove this line, or add the `block` it should close"),
+                    ),
+                },
+                Keyword::Scale | Keyword::List => {
+                    if let Some(def) = &open {
+                        self.report(
+                            Diagnostic::new(
+                                Code::MisplacedItem,
+                                format!(
+                                    "a {} cannot be defined inside a block",
+                                    item.keyword.value.as_str()
+                                ),
+                            )
+                            .at(item.keyword.span, "inside a block")
+                            .with(def.head.keyword.span, "the block starts here")
+                            .help("define it outside the block; blocks can use it by name"),
+                        );
+                    }
+                    self.define_list(item);
+                }
+                Keyword::Use => {
+                    if open.is_some() {
+                        self.report(
+                            Diagnostic::new(Code::MisplacedItem, "`use` cannot be inside a block")
+                                .at(item.keyword.span, "inside a block")
+                                .help("put `use` lines at the top of the file"),
+                        );
+                    }
+                }
+                _ => match &mut open {
+                    Some(def) => def.body.push(item),
+                    None if is_module => self.report(
+                        Diagnostic::new(
+                            Code::ModuleContent,
+                            format!(
+                                "a module may define only scales, lists and blocks, not a `{}`",
+                                item.keyword.value.as_str()
+                            ),
+                        )
+                        .at(item.keyword.span, "in a module")
+                        .help("move it into the survey file, or into a block of the module"),
+                    ),
+                    None => top.push(item),
+                },
+            }
+        }
+        if let Some(def) = open.take() {
+            self.report(
+                Diagnostic::new(Code::UnclosedBlock, "block is never closed with `end`")
+                    .at(
+                        def.head.keyword.span.to(def
+                            .head
+                            .name
+                            .as_ref()
+                            .map_or(def.head.keyword.span, |n| n.span)),
+                        "this block",
+                    )
+                    .help("put `end` on its own line after the block's last item"),
+            );
+            self.define_block(def);
+        }
+        top
+    }
+
+    fn define_list(&mut self, item: &'a Item) {
+        let Some(name) = &item.name else { return };
+        let key = name.value.to_lowercase();
+        if let Some(first) = self.lists.get(&key) {
+            let first_span = first.name.as_ref().map_or(first.span, |n| n.span);
+            self.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("`{}` is defined twice", name.value),
+                )
+                .at(name.span, "second definition")
+                .with(first_span, "first defined here")
+                .help("rename one of them"),
+            );
+            return;
+        }
+        self.lists.insert(key, item);
+    }
+
+    fn define_block(&mut self, def: BlockDef<'a>) {
+        let Some(name) = &def.head.name else { return };
+        if let Some(first) = self.blocks.get(&name.value) {
+            let first_span = first.head.name.as_ref().map_or(first.head.span, |n| n.span);
+            self.report(
+                Diagnostic::new(
+                    Code::DuplicateName,
+                    format!("block `{}` is defined twice", name.value),
+                )
+                .at(name.span, "second definition")
+                .with(first_span, "first defined here")
+                .help("rename one of them"),
+            );
+            return;
+        }
+        for item in &def.body {
+            if matches!(
+                item.keyword.value,
+                Keyword::Insert | Keyword::Introduction | Keyword::Survey
+            ) {
+                self.report(
+                    Diagnostic::new(
+                        Code::MisplacedItem,
+                        format!("a block cannot contain `{}`", item.keyword.value.as_str()),
+                    )
+                    .at(item.keyword.span, "inside a block")
+                    .with(def.head.keyword.span, "the block starts here")
+                    .help("blocks hold sections, questions, display texts and hidden variables"),
+                );
+            }
+        }
+        self.blocks.insert(name.value.clone(), def);
+    }
+
+    /// Finds the one survey header.
+    fn header(&mut self, file: FileId, top: &[&'a Item]) -> Option<&'a Item> {
+        let headers: Vec<&&Item> = top
+            .iter()
+            .filter(|i| i.keyword.value == Keyword::Survey)
+            .collect();
+        for extra in headers.iter().skip(1) {
+            self.report(
+                Diagnostic::new(Code::DuplicateSurvey, "a file can hold only one survey")
+                    .at(extra.keyword.span, "second `survey`")
+                    .with(headers[0].keyword.span, "first `survey`")
+                    .help("put each survey in a file of its own"),
+            );
+        }
+        match headers.first() {
+            Some(h) => Some(**h),
+            None => {
+                // If the header failed to parse, it has been reported already.
+                let text = &self.loaded.map.get(file).text;
+                let broken_header = text.lines().any(|l| l.trim_start().starts_with("survey"));
+                if !broken_header {
+                    let at = top
+                        .first()
+                        .map_or(Span::new(file, 0, 0), |i| i.keyword.span);
+                    self.report(
+                        Diagnostic::new(Code::NoSurvey, "this file has no `survey` header")
+                            .at(at, "expected `survey <id>` before this")
+                            .help("start the file with `survey my_survey`, its `version`, `languages` and `title`"),
+                    );
+                }
+                None
+            }
+        }
+    }
+
+    /// Expands the top-level items into questionnaire order.
+    fn expand(&mut self, top: &[&'a Item]) -> Vec<Expanded<'a>> {
+        let mut out = Vec::new();
+        for (n, item) in top.iter().enumerate() {
+            match item.keyword.value {
+                Keyword::Survey | Keyword::Use | Keyword::Introduction => {}
+                Keyword::Insert => self.expand_insert(item, n, &mut out),
+                _ => out.push(Expanded {
+                    item,
+                    subst: None,
+                    insert: None,
+                }),
+            }
+        }
+        out
+    }
+
+    fn expand_insert(&mut self, item: &'a Item, index: usize, out: &mut Vec<Expanded<'a>>) {
+        let Some(name) = &item.name else { return };
+        let Some(def) = self.blocks.get(&name.value) else {
+            let d = Diagnostic::new(
+                Code::UnknownBlock,
+                format!("no block named `{}`", name.value),
+            )
+            .at(name.span, "unknown block");
+            let d = match diagnostics::did_you_mean(
+                &name.value,
+                self.blocks.keys().map(String::as_str),
+            ) {
+                Some(s) => d.help(format!("did you mean `{s}`?")),
+                None => d.help("define it with `block` … `end`, or `use` the module that has it"),
+            };
+            self.report(d);
+            return;
+        };
+        let head = def.head;
+        let body = def.body.clone();
+        let mut args = BTreeMap::new();
+        let mut ok = true;
+        for p in &item.properties {
+            if !matches!(p.key.value.as_str(), "when" | "note") {
+                self.report(
+                    Diagnostic::new(Code::PropertyNotAllowed, format!("`{}` is not allowed on `insert`", p.key.value))
+                        .at(p.key.span, "not allowed here")
+                        .help("an insert takes its block's arguments, `when` and `note`; parameters cannot be named like properties"),
+                );
+            }
+        }
+        let note = item
+            .properties
+            .iter()
+            .find(|p| p.key.value == "note")
+            .and_then(|p| match &p.value {
+                crate::syntax::ast::PropertyValue::Texts(ts) => Some((p.key.span, ts)),
+                _ => None,
+            });
+        for arg in &item.arguments {
+            if !head.params.iter().any(|p| p.value == arg.name.value) {
+                let d = Diagnostic::new(
+                    Code::BlockArguments,
+                    format!(
+                        "block `{}` has no parameter `{}`",
+                        name.value, arg.name.value
+                    ),
+                )
+                .at(arg.name.span, "unknown parameter")
+                .with(
+                    head.name.as_ref().map_or(head.span, |n| n.span),
+                    "the block is defined here",
+                );
+                let d = match diagnostics::did_you_mean(
+                    &arg.name.value,
+                    head.params.iter().map(|p| p.value.as_str()),
+                ) {
+                    Some(s) => d.help(format!("did you mean `{s}`?")),
+                    None => d.help(format!(
+                        "its parameters: {}",
+                        head.params
+                            .iter()
+                            .map(|p| p.value.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+                };
+                self.report(d);
+                ok = false;
+                continue;
+            }
+            if let Some(prev) = args.get(&arg.name.value) {
+                let _: &ArgumentValue = prev;
+                self.report(
+                    Diagnostic::new(
+                        Code::BlockArguments,
+                        format!("argument `{}` given twice", arg.name.value),
+                    )
+                    .at(arg.name.span, "second value")
+                    .help("give each parameter one value"),
+                );
+                ok = false;
+                continue;
+            }
+            if let ArgumentValue::Texts(ts) = &arg.value {
+                let key = format!("{}.{}", name.value, arg.name.value);
+                self.text(key, ts, arg.name.span, None);
+            }
+            args.insert(arg.name.value.clone(), arg.value.clone());
+        }
+        let missing: Vec<&str> = head
+            .params
+            .iter()
+            .map(|p| p.value.as_str())
+            .filter(|p| !args.contains_key(*p))
+            .collect();
+        if !missing.is_empty() && ok {
+            self.report(
+                Diagnostic::new(
+                    Code::BlockArguments,
+                    format!(
+                        "block `{}` needs {} more argument(s): {}",
+                        name.value,
+                        missing.len(),
+                        missing.join(", ")
+                    ),
+                )
+                .at(item.keyword.span.to(name.span), "arguments missing")
+                .with(
+                    head.name.as_ref().map_or(head.span, |n| n.span),
+                    "the block is defined here",
+                )
+                .help(format!(
+                    "add a line like `{} …` under the insert",
+                    missing[0]
+                )),
+            );
+            return;
+        }
+        if !ok {
+            return;
+        }
+        let subst = Rc::new(Subst {
+            block: name.value.clone(),
+            insert_span: item.keyword.span.to(name.span),
+            args,
+        });
+        let ctx = Rc::new(InsertCtx { index, item, note });
+        for b in body {
+            out.push(Expanded {
+                item: b,
+                subst: Some(subst.clone()),
+                insert: Some(ctx.clone()),
+            });
+        }
+    }
+}

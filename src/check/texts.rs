@@ -1,0 +1,204 @@
+//! Translated texts: language coverage, placeholders, markup.
+
+use indexmap::IndexMap;
+
+use super::{Checker, Subst};
+use crate::diagnostics::{Code, Diagnostic};
+use crate::ir;
+use crate::markup::{self, MarkupIssue};
+use crate::source::Span;
+use crate::syntax::ast::{ArgumentValue, Translation};
+
+impl Checker<'_> {
+    /// Builds a checked text from its translations. `at` is the span to
+    /// blame for missing translations (the property keyword).
+    pub(super) fn text(
+        &mut self,
+        key: String,
+        translations: &[Translation],
+        at: Span,
+        subst: Option<&Subst>,
+    ) -> ir::Text {
+        let mut out: IndexMap<String, ir::Translation> = IndexMap::new();
+        let mut seen: Vec<(&str, Span)> = Vec::new();
+        for t in translations {
+            let lang = t.lang.value.as_str();
+            if let Some((_, first)) = seen.iter().find(|(l, _)| *l == lang) {
+                self.report(
+                    Diagnostic::new(
+                        Code::DuplicateTranslation,
+                        format!("two `{lang}` translations of one text"),
+                    )
+                    .at(t.lang.span, "second translation")
+                    .with(*first, "first translation")
+                    .help("keep one of them"),
+                );
+                continue;
+            }
+            seen.push((lang, t.lang.span));
+            if !self.languages.iter().any(|l| l == lang) {
+                if !self.languages.is_empty() {
+                    let d = Diagnostic::new(
+                        Code::UnknownLanguage,
+                        format!("`{lang}` is not one of the survey's languages"),
+                    )
+                    .at(t.lang.span, "unknown language")
+                    .note(format!(
+                        "the survey's languages: {}",
+                        self.languages.join(", ")
+                    ));
+                    let d = match crate::diagnostics::did_you_mean(
+                        lang,
+                        self.languages.iter().map(String::as_str),
+                    ) {
+                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                        None => d.help("add the language to `languages` in the survey header"),
+                    };
+                    self.report(d);
+                }
+                continue;
+            }
+            let base = if t.multiline {
+                markup::dedent(&t.raw.value)
+            } else {
+                t.raw.value.clone()
+            };
+            let raw = self.substitute_text(&base, lang, t.raw.span, subst);
+            if raw.trim().is_empty() {
+                self.report(
+                    Diagnostic::new(Code::EmptyText, "empty text")
+                        .at(t.raw.span, "nothing here")
+                        .help("write the text, or remove the translation line"),
+                );
+            }
+            let (paragraphs, issues) = markup::parse(&raw);
+            for issue in issues {
+                match issue {
+                    MarkupIssue::BadLink { href } => self.report(
+                        Diagnostic::new(Code::BadLink, format!("link target `{href}` is not allowed"))
+                            .at(t.raw.span, "in this text")
+                            .help("links must start with https:, http: or mailto:"),
+                    ),
+                    MarkupIssue::Unclosed { marker } => self.report(
+                        Diagnostic::new(
+                            Code::UnclosedMarkup,
+                            format!("`{marker}` starts emphasis that never ends"),
+                        )
+                        .at(t.raw.span, "in this text")
+                        .help(format!("close it with another `{marker}`, or write `\\{marker}` for the character itself")),
+                    ),
+                }
+            }
+            out.insert(
+                lang.to_string(),
+                ir::Translation {
+                    plain: markup::plain(&paragraphs),
+                    raw,
+                    markup: paragraphs,
+                    reviewed: t.reviewed.as_ref().map(|r| r.value.clone()),
+                },
+            );
+        }
+        if !self.languages.is_empty() {
+            let missing: Vec<&String> = self
+                .languages
+                .iter()
+                .filter(|l| !out.contains_key(*l))
+                .collect();
+            if !missing.is_empty() {
+                let list = missing
+                    .iter()
+                    .map(|l| format!("`{l}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let code = if self.options.allow_missing_translations {
+                    Code::MissingTranslationDraft
+                } else {
+                    Code::MissingTranslation
+                };
+                let example = missing[0];
+                let d = Diagnostic::new(code, format!("missing translation: {list}"))
+                    .at(at, format!("no {list} text"))
+                    .help(format!("add a line like `{example} \"…\"`"));
+                self.report(d);
+            }
+        }
+        // Keep the survey's language order, whatever the source order.
+        let mut ordered = IndexMap::new();
+        for l in &self.languages {
+            if let Some(t) = out.shift_remove(l) {
+                ordered.insert(l.clone(), t);
+            }
+        }
+        ir::Text {
+            key,
+            translations: ordered,
+        }
+    }
+
+    /// Replaces `{param}` placeholders with the block's arguments.
+    fn substitute_text(
+        &mut self,
+        raw: &str,
+        lang: &str,
+        span: Span,
+        subst: Option<&Subst>,
+    ) -> String {
+        let Some(subst) = subst else {
+            return raw.to_string();
+        };
+        let mut out = String::with_capacity(raw.len());
+        let mut rest = raw;
+        while let Some(i) = rest.find(['{', '\\']) {
+            out.push_str(&rest[..i]);
+            let tail = &rest[i..];
+            if let Some(after) = tail.strip_prefix('\\') {
+                let n = after.chars().next().map_or(0, char::len_utf8);
+                out.push_str(&tail[..1 + n]);
+                rest = &after[n..];
+                continue;
+            }
+            let close = tail.find('}');
+            let name = close.map(|c| &tail[1..c]);
+            match name {
+                Some(name)
+                    if !name.is_empty()
+                        && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+                {
+                    match subst.args.get(name) {
+                        Some(ArgumentValue::Name(n)) => out.push_str(&n.value),
+                        Some(ArgumentValue::Texts(ts)) => {
+                            let t = ts.iter().find(|t| t.lang.value == lang);
+                            if let Some(t) = t {
+                                let v = if t.multiline {
+                                    markup::dedent(&t.raw.value)
+                                } else {
+                                    t.raw.value.clone()
+                                };
+                                out.push_str(&v);
+                            }
+                        }
+                        None => {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::UnknownPlaceholder,
+                                    format!("block `{}` has no parameter `{name}`", subst.block),
+                                )
+                                .at(span, "in this text")
+                                .with(subst.insert_span, "inserted here")
+                                .help("write `\\{` for a literal brace"),
+                            );
+                        }
+                    }
+                    rest = &tail[close.expect("closed") + 1..];
+                }
+                _ => {
+                    out.push('{');
+                    rest = &tail[1..];
+                }
+            }
+        }
+        out.push_str(rest);
+        out
+    }
+}

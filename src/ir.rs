@@ -1,0 +1,379 @@
+//! The intermediate representation: a checked survey, ready for the targets.
+//!
+//! The IR is produced only by the checker (`check::check`) and is the only
+//! thing targets read. It is plain data: ordered lists throughout, no spans,
+//! no absolute paths, and it serializes to `ir.json` deterministically.
+//! `docs/ir.md` documents every field.
+
+use indexmap::IndexMap;
+use serde::{Deserialize, Serialize};
+
+use crate::markup::Paragraph;
+
+/// Version of the `ir.json` layout; bumped on incompatible changes.
+pub const IR_FORMAT: u32 = 1;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Survey {
+    pub format: u32,
+    pub id: String,
+    pub version: String,
+    /// Ordered; the first is the source language.
+    pub languages: Vec<String>,
+    pub title: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub organisation: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub opens: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub introduction: Option<Introduction>,
+    /// Every answer list a question uses, named ones first in source order.
+    pub lists: Vec<AnswerList>,
+    pub sections: Vec<Section>,
+    /// Every variable of the response data, in questionnaire order.
+    pub variables: Vec<Variable>,
+}
+
+/// A translated text. `translations` holds one entry per survey language,
+/// in the survey's language order (a draft built with
+/// `--allow-missing-translations` may lack some; targets then fall back to
+/// the source language).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Text {
+    /// Stable key of this text (`org_type.text`, `agree5.option.99`): used by
+    /// translation tools to follow a text across edits.
+    pub key: String,
+    pub translations: IndexMap<String, Translation>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Translation {
+    /// The text as written (indentation stripped, escapes kept).
+    pub raw: String,
+    /// The text without markup.
+    pub plain: String,
+    /// The parsed markup: paragraphs of inline content.
+    pub markup: Vec<Paragraph>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reviewed: Option<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Introduction {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub privacy: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accessibility: Option<Text>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Level {
+    Nominal,
+    Ordinal,
+    Scale,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerList {
+    /// The list's name: a named `scale`/`list`, or the question's name for
+    /// options written inside a question.
+    pub name: String,
+    /// Written as `scale` (a rating scale) rather than `list`.
+    pub scale: bool,
+    pub level: Level,
+    /// In display order.
+    pub options: Vec<AnswerOption>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct AnswerOption {
+    pub code: i64,
+    /// Absent for codes of a `values` range that carry no label of their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub missing: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub exclusive: bool,
+    #[serde(skip_serializing_if = "is_false")]
+    pub other: bool,
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Section {
+    pub name: String,
+    pub title: Text,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub intro: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+    /// When the section is shown at all (its own and its block's conditions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    pub elements: Vec<Element>,
+}
+
+/// What a respondent sees on a page, in order.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Element {
+    pub name: String,
+    pub kind: ElementKind,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub help: Option<Text>,
+    /// The answer list (by name in `Survey::lists`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub items: Vec<GridItem>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub dropdown: bool,
+    /// The fully combined condition (section, block and own).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    /// The variables this element produces, by name.
+    pub variables: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ElementKind {
+    Single,
+    Multiple,
+    Scale,
+    Grid,
+    Integer,
+    Decimal,
+    Text,
+    Longtext,
+    Date,
+    Display,
+    Hidden,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct GridItem {
+    pub id: String,
+    pub variable: String,
+    pub text: Text,
+}
+
+/// The kind of value a variable holds in the response data.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VariableKind {
+    /// One code (single choice, scale or grid item).
+    Single,
+    /// A set of codes.
+    Multiple,
+    Integer,
+    Decimal,
+    Text,
+    Date,
+    /// Set by the form, not by the respondent.
+    Hidden,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Variable {
+    pub name: String,
+    pub kind: VariableKind,
+    /// The element that asks it.
+    pub element: String,
+    pub section: String,
+    pub label: Text,
+    /// The question text (for grid items: the item's text).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<Text>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub list: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub level: Option<Level>,
+    /// Declared missing codes of its list (`99`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub missing_codes: Vec<i64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub min: Option<serde_json::Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max: Option<serde_json::Number>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unit: Option<Text>,
+    /// Maximum length of a text in Unicode code points.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub max_length: Option<u32>,
+    /// Allowed values of a hidden variable (the survey's languages for `lang`).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub values: Vec<String>,
+    #[serde(skip_serializing_if = "is_false")]
+    pub required: bool,
+    pub disclosure: Disclosure,
+    /// When the variable is asked: the fully combined condition. Absent = always.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub condition: Option<Condition>,
+    /// For an "other, please specify" text: the question and code it belongs to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub other_of: Option<OtherOf>,
+    /// Column names in the flat data layout.
+    pub columns: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
+    /// Reserved for wave lineage: the variable this one continues, as written.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub continues: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Disclosure {
+    None,
+    Identifying,
+    IndirectlyIdentifying,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OtherOf {
+    pub variable: String,
+    pub code: i64,
+}
+
+/// A routing condition over response variables; evaluated with the
+/// three-valued semantics of `docs/language.md` (see `crate::eval`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "op", rename_all = "snake_case")]
+pub enum Condition {
+    And {
+        args: Vec<Condition>,
+    },
+    Or {
+        args: Vec<Condition>,
+    },
+    Not {
+        arg: Box<Condition>,
+    },
+    Answered {
+        var: String,
+    },
+    Substantive {
+        var: String,
+    },
+    /// `var <cmp> value`: a code, number or string constant.
+    Compare {
+        var: String,
+        cmp: Cmp,
+        value: Constant,
+    },
+    /// `var <cmp> other`: two variables.
+    CompareVars {
+        var: String,
+        cmp: Cmp,
+        other: String,
+    },
+    In {
+        var: String,
+        values: Vec<Constant>,
+    },
+    Includes {
+        var: String,
+        value: Constant,
+    },
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub enum Cmp {
+    #[serde(rename = "=")]
+    Eq,
+    #[serde(rename = "!=")]
+    Ne,
+    #[serde(rename = "<")]
+    Lt,
+    #[serde(rename = "<=")]
+    Le,
+    #[serde(rename = ">")]
+    Gt,
+    #[serde(rename = ">=")]
+    Ge,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Constant {
+    Number(serde_json::Number),
+    String(String),
+}
+
+impl Condition {
+    /// `a and b`, flattening nested conjunctions; `None` means "always".
+    pub fn and(a: Option<Condition>, b: Option<Condition>) -> Option<Condition> {
+        match (a, b) {
+            (None, x) | (x, None) => x,
+            (Some(a), Some(b)) => {
+                let mut args = Vec::new();
+                for c in [a, b] {
+                    match c {
+                        Condition::And { args: inner } => args.extend(inner),
+                        other => args.push(other),
+                    }
+                }
+                Some(Condition::And { args })
+            }
+        }
+    }
+
+    /// Variables the condition reads, in order of appearance.
+    pub fn variables(&self) -> Vec<&str> {
+        let mut out = Vec::new();
+        self.walk_vars(&mut out);
+        out
+    }
+
+    fn walk_vars<'a>(&'a self, out: &mut Vec<&'a str>) {
+        match self {
+            Condition::And { args } | Condition::Or { args } => {
+                args.iter().for_each(|a| a.walk_vars(out))
+            }
+            Condition::Not { arg } => arg.walk_vars(out),
+            Condition::Answered { var }
+            | Condition::Substantive { var }
+            | Condition::Compare { var, .. }
+            | Condition::In { var, .. }
+            | Condition::Includes { var, .. } => out.push(var),
+            Condition::CompareVars { var, other, .. } => {
+                out.push(var);
+                out.push(other);
+            }
+        }
+    }
+}
+
+impl Survey {
+    pub fn list(&self, name: &str) -> Option<&AnswerList> {
+        self.lists.iter().find(|l| l.name == name)
+    }
+
+    pub fn variable(&self, name: &str) -> Option<&Variable> {
+        self.variables.iter().find(|v| v.name == name)
+    }
+
+    /// `ir.json`: pretty-printed, with a trailing newline.
+    pub fn to_json(&self) -> String {
+        let mut s = serde_json::to_string_pretty(self).expect("the IR serializes");
+        s.push('\n');
+        s
+    }
+}

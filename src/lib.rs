@@ -1,0 +1,18 @@
+//! lomake: a survey-definition language and its compiler.
+//!
+//! The pipeline, one module per stage (see ARCHITECTURE.md):
+//! source ([`source`]) → parse ([`syntax`], grammar in `grammar/`) → load
+//! modules ([`load`]) → check and resolve ([`check`]) → IR ([`ir`]) → targets
+//! ([`targets`]). Diagnostics live in [`diagnostics`]; the routing semantics
+//! in [`eval`].
+
+pub mod check;
+pub mod config;
+pub mod diagnostics;
+pub mod eval;
+pub mod ir;
+pub mod load;
+pub mod markup;
+pub mod source;
+pub mod syntax;
+pub mod targets;

@@ -1,0 +1,234 @@
+//! The loader: reads the entry file and every module it uses, through a
+//! [`Loader`], into one [`SourceMap`] of parsed files.
+//!
+//! Invariants: a file is read and parsed once however often it is imported;
+//! imports never leave the project root; an import cycle is reported with its
+//! chain and not followed.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{
+    FileId, LoadError, Loader, SourceFile, SourceMap, Span, display_path, normalize,
+};
+use crate::syntax::{
+    self,
+    ast::{Keyword, SyntaxFile},
+};
+
+/// Everything read for one entry file.
+#[derive(Debug)]
+pub struct Loaded {
+    pub map: SourceMap,
+    pub entry: FileId,
+    /// Parsed files by id (unreadable files have none).
+    pub files: BTreeMap<FileId, SyntaxFile>,
+    /// The modules each file uses, in source order (resolved ones only).
+    pub imports: BTreeMap<FileId, Vec<FileId>>,
+    pub root: PathBuf,
+}
+
+/// Names shown in diagnostics are relative to this folder when possible.
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    pub display_base: Option<PathBuf>,
+}
+
+/// The project root: the nearest ancestor holding `lomake.yaml` or `.git`,
+/// else the entry file's folder.
+pub fn project_root(loader: &dyn Loader, entry: &Path) -> PathBuf {
+    let dir = entry.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut cur = Some(dir.as_path());
+    while let Some(d) = cur {
+        if loader.exists(&d.join("lomake.yaml")) || loader.exists(&d.join(".git")) {
+            return d.to_path_buf();
+        }
+        cur = d.parent();
+    }
+    dir
+}
+
+/// Loads the entry file and its modules. Fails only when the entry file
+/// itself cannot be read (a usage or I/O error, exit code 2); everything
+/// else is a diagnostic.
+pub fn load(
+    loader: &dyn Loader,
+    entry: &Path,
+    options: &LoadOptions,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Result<Loaded, LoadError> {
+    let entry = normalize(entry);
+    let bytes = loader.load(&entry)?;
+    let root = project_root(loader, &entry);
+    let base = options.display_base.clone().unwrap_or_else(|| root.clone());
+    let mut loaded = Loaded {
+        map: SourceMap::new(),
+        entry: FileId(0),
+        files: BTreeMap::new(),
+        imports: BTreeMap::new(),
+        root,
+    };
+    let id = add_file(&mut loaded, &base, &entry, bytes, diagnostics);
+    loaded.entry = id;
+    let mut stack = vec![id];
+    follow_imports(loader, &mut loaded, &base, id, &mut stack, diagnostics);
+    Ok(loaded)
+}
+
+fn add_file(
+    loaded: &mut Loaded,
+    base: &Path,
+    path: &Path,
+    bytes: Vec<u8>,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> FileId {
+    let name = display_path(path, base);
+    match decode(bytes) {
+        Ok(text) => {
+            let id = loaded
+                .map
+                .add(SourceFile::new(name, path.to_path_buf(), text));
+            let (tree, diags) = syntax::parse(id, &loaded.map.get(id).text);
+            diagnostics.extend(diags);
+            loaded.files.insert(id, tree);
+            id
+        }
+        Err((text, at, why)) => {
+            let len = text.len();
+            let id = loaded
+                .map
+                .add(SourceFile::new(name, path.to_path_buf(), text));
+            let end = (at + 1).min(len);
+            diagnostics.push(
+                Diagnostic::new(Code::Unreadable, format!("this file cannot be read: {why}"))
+                    .at(Span::new(id, at.min(len), end), "here")
+                    .help("lomake reads UTF-8 text files; save the file as UTF-8"),
+            );
+            id
+        }
+    }
+}
+
+/// Decodes a source file; on failure returns a displayable text, the byte
+/// offset of the problem, and what is wrong.
+pub fn decode(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
+    if bytes.iter().all(|b| b.is_ascii_whitespace()) {
+        let text = String::from_utf8(bytes).unwrap_or_default();
+        return Err((text, 0, "it is empty"));
+    }
+    match String::from_utf8(bytes) {
+        Ok(mut text) => {
+            if let Some(at) = text.find('\0') {
+                let shown = text.replace('\0', " ");
+                return Err((shown, at, "it contains a NUL byte (is it a binary file?)"));
+            }
+            if text.starts_with('\u{feff}') {
+                // A byte-order mark: keep offsets, read it as blanks.
+                text.replace_range(0..3, "   ");
+            }
+            Ok(text)
+        }
+        Err(e) => {
+            let at = e.utf8_error().valid_up_to();
+            let shown = String::from_utf8_lossy(e.as_bytes()).replace('\0', " ");
+            Err((shown, at, "it is not valid UTF-8"))
+        }
+    }
+}
+
+fn follow_imports(
+    loader: &dyn Loader,
+    loaded: &mut Loaded,
+    base: &Path,
+    file: FileId,
+    stack: &mut Vec<FileId>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let uses: Vec<(String, Span)> = loaded
+        .files
+        .get(&file)
+        .map(|f| {
+            f.items
+                .iter()
+                .filter(|i| i.keyword.value == Keyword::Use)
+                .filter_map(|i| i.path.as_ref().map(|p| (p.value.clone(), p.span)))
+                .collect()
+        })
+        .unwrap_or_default();
+    let dir = loaded
+        .map
+        .get(file)
+        .path
+        .parent()
+        .map(Path::to_path_buf)
+        .unwrap_or_default();
+    for (rel, span) in uses {
+        let target = normalize(&dir.join(&rel));
+        if !target.starts_with(&loaded.root) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::ModuleOutsideRoot,
+                    format!("`{rel}` is outside the project"),
+                )
+                .at(span, "leads outside the project root")
+                .note(format!(
+                    "the project root is `{}` (the nearest folder with lomake.yaml or .git)",
+                    display_path(&loaded.root, base).if_empty(".")
+                ))
+                .help("move the module into the project, or put lomake.yaml in a folder that holds both"),
+            );
+            continue;
+        }
+        if let Some(existing) = loaded.map.find(&target) {
+            if let Some(pos) = stack.iter().position(|f| *f == existing) {
+                let mut chain: Vec<String> = stack[pos..]
+                    .iter()
+                    .map(|f| loaded.map.get(*f).name.clone())
+                    .collect();
+                chain.push(loaded.map.get(existing).name.clone());
+                diagnostics.push(
+                    Diagnostic::new(Code::ModuleCycle, "modules import each other in a cycle")
+                        .at(span, "this import closes the cycle")
+                        .note(format!("cycle: {}", chain.join(" → ")))
+                        .help("move what both files need into a third module that neither imports"),
+                );
+                continue;
+            }
+            loaded.imports.entry(file).or_default().push(existing);
+            continue;
+        }
+        match loader.load(&target) {
+            Ok(bytes) => {
+                let id = add_file(loaded, base, &target, bytes, diagnostics);
+                loaded.imports.entry(file).or_default().push(id);
+                stack.push(id);
+                follow_imports(loader, loaded, base, id, stack, diagnostics);
+                stack.pop();
+            }
+            Err(e) => {
+                let tried = display_path(&target, base);
+                diagnostics.push(
+                    Diagnostic::new(Code::ModuleNotFound, format!("cannot read module `{rel}`"))
+                        .at(span, e.to_string())
+                        .note(format!("tried `{tried}`"))
+                        .help("paths are relative to the file that has the `use`"),
+                );
+            }
+        }
+    }
+}
+
+trait IfEmpty {
+    fn if_empty(self, other: &str) -> String;
+}
+
+impl IfEmpty for String {
+    fn if_empty(self, other: &str) -> String {
+        if self.is_empty() {
+            other.to_string()
+        } else {
+            self
+        }
+    }
+}

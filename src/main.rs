@@ -1,0 +1,356 @@
+//! The `lomake` command line.
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+use codespan_reporting::term::termcolor::{ColorChoice, StandardStream};
+
+use lomake::check::{self, CheckOptions, Checked};
+use lomake::config::{self, Config, Target};
+use lomake::diagnostics::{self, Severity};
+use lomake::load::LoadOptions;
+use lomake::source::{DiskLoader, FileId, SourceFile, SourceMap};
+
+/// lomake: survey definitions checked like code, compiled to forms, schemas and codebooks.
+#[derive(Parser, Debug)]
+#[command(name = "lomake", version, about, long_about = None)]
+struct Cli {
+    /// When to colour diagnostics.
+    #[arg(long, value_enum, default_value_t = Color::Auto, global = true)]
+    color: Color,
+    /// Print only diagnostics, no progress or summary.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    /// How to print diagnostics: for people, or as JSON lines on stdout.
+    #[arg(long, value_enum, default_value_t = Format::Human, global = true)]
+    format: Format,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum, PartialEq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Check surveys and report every problem found.
+    Check(CommonArgs),
+    /// Check surveys and write their outputs.
+    Build {
+        #[command(flatten)]
+        common: CommonArgs,
+        /// Output folder (default: `out` from lomake.yaml, else `build`).
+        #[arg(long, short)]
+        out: Option<PathBuf>,
+    },
+}
+
+#[derive(Args, Debug)]
+struct CommonArgs {
+    /// Survey files or folders (default: `surveys` from lomake.yaml).
+    paths: Vec<PathBuf>,
+    /// Report missing translations as warnings (for drafts).
+    #[arg(long)]
+    allow_missing_translations: bool,
+}
+
+/// Exit codes: see docs/cli.md.
+const EXIT_PROBLEMS: u8 = 1;
+const EXIT_USAGE: u8 = 2;
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let mut out = Output::new(&cli);
+    let code = run(&cli, &mut out);
+    ExitCode::from(code)
+}
+
+struct Output {
+    stream: StandardStream,
+    format: Format,
+    quiet: bool,
+}
+
+impl Output {
+    fn new(cli: &Cli) -> Output {
+        let choice = match cli.color {
+            Color::Always => ColorChoice::Always,
+            Color::Never => ColorChoice::Never,
+            Color::Auto
+                if std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none() =>
+            {
+                ColorChoice::Auto
+            }
+            Color::Auto => ColorChoice::Never,
+        };
+        Output {
+            stream: StandardStream::stderr(choice),
+            format: cli.format,
+            quiet: cli.quiet,
+        }
+    }
+
+    fn diagnostics(&mut self, map: &SourceMap, ds: &[diagnostics::Diagnostic]) {
+        match self.format {
+            Format::Human => {
+                let _ = diagnostics::emit(map, ds, &mut self.stream);
+            }
+            Format::Json => {
+                let stdout = std::io::stdout();
+                let mut lock = stdout.lock();
+                for d in ds {
+                    let _ = writeln!(lock, "{}", diagnostics::to_json_line(map, d));
+                }
+            }
+        }
+    }
+
+    /// A usage or I/O problem (exit 2), not tied to a source span.
+    fn fatal(&mut self, message: &str) {
+        if self.format == Format::Json {
+            let line = serde_json::json!({"code": null, "severity": "error", "message": message});
+            println!("{line}");
+        } else {
+            let _ = writeln!(self.stream, "error: {message}");
+        }
+    }
+
+    fn info(&mut self, message: &str) {
+        if !self.quiet && self.format == Format::Human {
+            let _ = writeln!(self.stream, "{message}");
+        }
+    }
+}
+
+fn run(cli: &Cli, out: &mut Output) -> u8 {
+    let (common, out_dir) = match &cli.command {
+        Command::Check(c) => (c, None),
+        Command::Build { common, out } => (common, Some(out.clone())),
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+
+    // lomake.yaml, if the project has one.
+    let mut config = Config::default();
+    let config_path = common
+        .paths
+        .first()
+        .map(|p| {
+            if p.is_dir() {
+                p.clone()
+            } else {
+                p.parent().map(Path::to_path_buf).unwrap_or_default()
+            }
+        })
+        .map(|p| cwd.join(p))
+        .and_then(|p| config::find(&p))
+        .or_else(|| config::find(&cwd));
+    if let Some(path) = &config_path {
+        match std::fs::read_to_string(path) {
+            Ok(text) => {
+                let mut map = SourceMap::new();
+                let name = path
+                    .strip_prefix(&cwd)
+                    .unwrap_or(path)
+                    .to_string_lossy()
+                    .into_owned();
+                let id = map.add(SourceFile::new(name, path.clone(), text));
+                match config::parse(id, &map.get(FileId(0)).text) {
+                    Ok(c) => config = c,
+                    Err(d) => {
+                        out.diagnostics(&map, &[*d]);
+                        return EXIT_USAGE;
+                    }
+                }
+            }
+            Err(e) => {
+                out.fatal(&format!("cannot read {}: {e}", path.display()));
+                return EXIT_USAGE;
+            }
+        }
+    }
+    let project_dir = config_path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| cwd.clone());
+
+    let paths: Vec<PathBuf> = if common.paths.is_empty() {
+        config.surveys.iter().map(|s| project_dir.join(s)).collect()
+    } else {
+        common.paths.clone()
+    };
+    if paths.is_empty() {
+        out.fatal("no surveys given: name survey files or folders, or list them under `surveys` in lomake.yaml");
+        return EXIT_USAGE;
+    }
+
+    // Expand folders to the survey files in them.
+    let mut files = Vec::new();
+    let mut status = 0u8;
+    for p in &paths {
+        if p.is_dir() {
+            match survey_files(p) {
+                Ok(found) if found.is_empty() => {
+                    out.fatal(&format!(
+                        "no survey files (*.survey with a `survey` header) in {}",
+                        p.display()
+                    ));
+                    status = EXIT_USAGE;
+                }
+                Ok(found) => files.extend(found),
+                Err(e) => {
+                    out.fatal(&format!("cannot read folder {}: {e}", p.display()));
+                    status = EXIT_USAGE;
+                }
+            }
+        } else if p.exists() {
+            files.push(p.clone());
+        } else {
+            out.fatal(&format!("no such file or folder: {}", p.display()));
+            status = EXIT_USAGE;
+        }
+    }
+
+    let options = CheckOptions {
+        allow_missing_translations: common.allow_missing_translations
+            || config.allow_missing_translations,
+        load: LoadOptions {
+            display_base: Some(cwd.clone()),
+        },
+    };
+    let out_dir = out_dir.map(|o| {
+        o.unwrap_or_else(|| {
+            config
+                .out
+                .as_ref()
+                .map_or_else(|| PathBuf::from("build"), |o| project_dir.join(o))
+        })
+    });
+    let targets = config.targets.clone().unwrap_or_else(|| vec![Target::Ir]);
+
+    let (mut errors, mut warnings, mut ok) = (0usize, 0usize, 0usize);
+    for file in &files {
+        let checked: Checked = match check::check_file(&DiskLoader, file, &options) {
+            Ok(c) => c,
+            Err(e) => {
+                out.fatal(&format!("cannot read {}: {e}", file.display()));
+                status = EXIT_USAGE;
+                continue;
+            }
+        };
+        out.diagnostics(&checked.map, &checked.diagnostics);
+        errors += checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        warnings += checked
+            .diagnostics
+            .iter()
+            .filter(|d| d.severity == Severity::Warning)
+            .count();
+        if checked.has_errors() {
+            continue;
+        }
+        ok += 1;
+        if let (Some(dir), Some(survey)) = (&out_dir, &checked.survey) {
+            match lomake::targets::build(survey, dir, &targets) {
+                Ok(written) => {
+                    for w in written {
+                        out.info(&format!(
+                            "wrote {}",
+                            w.strip_prefix(&cwd).unwrap_or(&w).display()
+                        ));
+                    }
+                }
+                Err(e) => {
+                    out.fatal(&format!("cannot write to {}: {e}", dir.display()));
+                    status = EXIT_USAGE;
+                }
+            }
+        }
+    }
+
+    if errors > 0 {
+        let summary = format!(
+            "{} in {} of {} file(s){}",
+            plural(errors, "error"),
+            files.len() - ok,
+            files.len(),
+            if warnings > 0 {
+                format!(", and {}", plural(warnings, "warning"))
+            } else {
+                String::new()
+            }
+        );
+        out.info(&format!("lomake: {summary}"));
+        return status.max(EXIT_PROBLEMS);
+    }
+    if status == 0 {
+        let verb = if out_dir.is_some() {
+            "built"
+        } else {
+            "checked"
+        };
+        out.info(&format!("lomake: {verb} {}", plural(ok, "survey")));
+    }
+    status
+}
+
+fn plural(n: usize, word: &str) -> String {
+    if n == 1 {
+        format!("1 {word}")
+    } else {
+        format!("{n} {word}s")
+    }
+}
+
+/// The survey files in a folder and its subfolders, sorted: `*.survey` files
+/// that start with a `survey` item. Modules are checked through the surveys
+/// that use them.
+fn survey_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
+    let mut found = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        for entry in std::fs::read_dir(&d)? {
+            let path = entry?.path();
+            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with('.') {
+                continue;
+            }
+            if path.is_dir() {
+                stack.push(path);
+            } else if name.ends_with(".survey") && is_survey(&path) {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    Ok(found)
+}
+
+fn is_survey(path: &Path) -> bool {
+    let Ok(bytes) = std::fs::read(path) else {
+        return true;
+    };
+    let text = String::from_utf8_lossy(&bytes);
+    text.lines().any(|l| {
+        let l = l.trim_start();
+        l.starts_with("survey") && l[6..].starts_with([' ', '\t'])
+    }) || !text.lines().any(|l| {
+        let w = l.split_whitespace().next().unwrap_or("");
+        matches!(w, "scale" | "list" | "block" | "use")
+    })
+}

@@ -1,0 +1,232 @@
+//! Texts: indentation stripping for multi-line texts, and the inline markup
+//! (`*em*`, `**strong**`, `[text](https://…)`, `\` escapes).
+
+use serde::{Deserialize, Serialize};
+
+/// A paragraph of inline content.
+pub type Paragraph = Vec<Inline>;
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "lowercase")]
+pub enum Inline {
+    Text { text: String },
+    Em { content: Vec<Inline> },
+    Strong { content: Vec<Inline> },
+    Link { href: String, content: Vec<Inline> },
+}
+
+/// Something wrong in a text's markup; `at` is a byte offset in the text.
+#[derive(Clone, Debug, PartialEq)]
+pub enum MarkupIssue {
+    BadLink { href: String },
+    Unclosed { marker: &'static str },
+}
+
+/// Link schemes a text may use.
+pub const LINK_SCHEMES: &[&str] = &["https:", "http:", "mailto:"];
+
+/// The text of a multi-line string: the lines between the `"""` delimiters,
+/// with their common indentation removed and trailing spaces dropped, so that
+/// re-indenting the source never changes the text.
+pub fn dedent(raw: &str) -> String {
+    let mut lines: Vec<&str> = raw.split('\n').map(|l| l.trim_end()).collect();
+    if lines.first().is_some_and(|l| l.is_empty()) {
+        lines.remove(0);
+    }
+    if lines.last().is_some_and(|l| l.is_empty()) {
+        lines.pop();
+    }
+    let indent = lines
+        .iter()
+        .filter(|l| !l.is_empty())
+        .map(|l| l.len() - l.trim_start().len())
+        .min()
+        .unwrap_or(0);
+    let body: Vec<&str> = lines
+        .iter()
+        .map(|l| if l.len() >= indent { &l[indent..] } else { "" })
+        .collect();
+    // Collapse runs of blank lines: they only separate paragraphs.
+    let mut out = String::new();
+    let mut blank = false;
+    for l in body {
+        if l.is_empty() {
+            blank = true;
+            continue;
+        }
+        if !out.is_empty() {
+            out.push_str(if blank { "\n\n" } else { "\n" });
+        }
+        blank = false;
+        out.push_str(l);
+    }
+    out
+}
+
+/// Parses a text into paragraphs of inline markup. Never fails: markup that
+/// does not close is kept as literal characters and reported.
+pub fn parse(text: &str) -> (Vec<Paragraph>, Vec<MarkupIssue>) {
+    let mut issues = Vec::new();
+    let paragraphs = text
+        .split("\n\n")
+        .map(|p| p.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
+        .filter(|p| !p.is_empty())
+        .map(|p| {
+            let chars: Vec<char> = p.chars().collect();
+            inline(&chars, &mut issues)
+        })
+        .collect();
+    (paragraphs, issues)
+}
+
+/// The text without markup, paragraphs separated by a blank line.
+pub fn plain(paragraphs: &[Paragraph]) -> String {
+    fn walk(inlines: &[Inline], out: &mut String) {
+        for i in inlines {
+            match i {
+                Inline::Text { text } => out.push_str(text),
+                Inline::Em { content } | Inline::Strong { content } => walk(content, out),
+                Inline::Link { content, .. } => walk(content, out),
+            }
+        }
+    }
+    let mut out = String::new();
+    for (n, p) in paragraphs.iter().enumerate() {
+        if n > 0 {
+            out.push_str("\n\n");
+        }
+        walk(p, &mut out);
+    }
+    out
+}
+
+fn push_text(out: &mut Vec<Inline>, s: &str) {
+    if let Some(Inline::Text { text }) = out.last_mut() {
+        text.push_str(s);
+    } else {
+        out.push(Inline::Text {
+            text: s.to_string(),
+        });
+    }
+}
+
+/// Index of the first unescaped occurrence of `pat` at or after `from`.
+fn find(chars: &[char], from: usize, pat: &[char]) -> Option<usize> {
+    let mut i = from;
+    while i + pat.len() <= chars.len() {
+        if chars[i] == '\\' {
+            i += 2;
+            continue;
+        }
+        if chars[i..i + pat.len()] == *pat {
+            // A single `*` must not be half of a `**`.
+            if pat == ['*'] && chars.get(i + 1) == Some(&'*') {
+                i += 2;
+                continue;
+            }
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < chars.len() {
+        let c = chars[i];
+        match c {
+            '\\' if i + 1 < chars.len() => {
+                push_text(&mut out, &chars[i + 1].to_string());
+                i += 2;
+            }
+            '*' if chars.get(i + 1) == Some(&'*') => match find(chars, i + 2, &['*', '*']) {
+                Some(end) if end > i + 2 => {
+                    let content = inline(&chars[i + 2..end], issues);
+                    out.push(Inline::Strong { content });
+                    i = end + 2;
+                }
+                _ => {
+                    issues.push(MarkupIssue::Unclosed { marker: "**" });
+                    push_text(&mut out, "**");
+                    i += 2;
+                }
+            },
+            '*' => match find(chars, i + 1, &['*']) {
+                Some(end) if end > i + 1 => {
+                    let content = inline(&chars[i + 1..end], issues);
+                    out.push(Inline::Em { content });
+                    i = end + 1;
+                }
+                _ => {
+                    issues.push(MarkupIssue::Unclosed { marker: "*" });
+                    push_text(&mut out, "*");
+                    i += 1;
+                }
+            },
+            '[' => {
+                let link = find(chars, i + 1, &[']', '('])
+                    .and_then(|mid| find(chars, mid + 2, &[')']).map(|close| (mid, close)));
+                match link {
+                    Some((mid, close)) => {
+                        let href: String = chars[mid + 2..close].iter().collect();
+                        let href = href.trim().to_string();
+                        if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
+                            issues.push(MarkupIssue::BadLink { href: href.clone() });
+                        }
+                        let content = inline(&chars[i + 1..mid], issues);
+                        out.push(Inline::Link { href, content });
+                        i = close + 1;
+                    }
+                    None => {
+                        push_text(&mut out, "[");
+                        i += 1;
+                    }
+                }
+            }
+            _ => {
+                push_text(&mut out, &c.to_string());
+                i += 1;
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dedent_is_indentation_independent() {
+        let a = dedent("\n      One\n        two\n\n      Three\n      ");
+        let b = dedent("\n  One\n    two\n\n  Three\n  ");
+        assert_eq!(a, "One\n  two\n\nThree");
+        assert_eq!(a, b);
+    }
+
+    #[test]
+    fn markup() {
+        let (p, issues) = parse("A *b* **c *d* e** [e](https://x.fi) \\*f");
+        assert!(issues.is_empty());
+        assert_eq!(plain(&p), "A b c d e e *f");
+        assert!(matches!(p[0][1], Inline::Em { .. }));
+        assert!(matches!(p[0][3], Inline::Strong { .. }));
+        assert!(matches!(p[0][5], Inline::Link { .. }));
+    }
+
+    #[test]
+    fn bad_markup_is_reported_and_kept() {
+        let (p, issues) = parse("a * b [x](javascript:alert(1))");
+        assert_eq!(issues.len(), 2);
+        assert!(plain(&p).starts_with("a * b"));
+    }
+
+    #[test]
+    fn paragraphs() {
+        let (p, _) = parse("one\ntwo\n\nthree");
+        assert_eq!(p.len(), 2);
+        assert_eq!(plain(&p), "one two\n\nthree");
+    }
+}

@@ -1,0 +1,7 @@
+//! Syntax: the grammar (`grammar/lomake.pest`), the parser with recovery, and
+//! the syntax tree. Nothing here knows what a survey means.
+
+pub mod ast;
+pub mod parse;
+
+pub use parse::parse;

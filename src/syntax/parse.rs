@@ -1,0 +1,730 @@
+//! From source text to the syntax tree, with recovery at item boundaries.
+//!
+//! The file is first split into items at lines that start with an item
+//! keyword (outside multi-line texts); each item is then parsed on its own
+//! with the pest grammar. A syntax error therefore loses only the item it is
+//! in, and one run reports the errors of every broken item. Parsing never
+//! fails: it returns the items it could read and the diagnostics.
+
+use pest::Parser as _;
+use pest::iterators::Pair;
+
+use super::ast::*;
+use crate::diagnostics::{Code, Diagnostic};
+use crate::source::{FileId, Span, Spanned};
+
+#[derive(pest_derive::Parser)]
+#[grammar = "../grammar/lomake.pest"]
+pub struct LomakeParser;
+
+/// Parentheses deeper than this are refused before pest sees them, so that
+/// hostile input cannot overflow the stack.
+pub const MAX_NESTING: usize = 32;
+
+/// Parses one file. Never panics and never gives up: broken items are left
+/// out of the tree and reported.
+pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let scan = scan(file, text, &mut diagnostics);
+    let mut items = Vec::new();
+    let mut broken = Vec::new();
+
+    if let Some(first) = scan.starts.first().copied().or(Some(text.len())) {
+        stray_text(file, text, 0, first, &scan.comments, &mut diagnostics);
+    }
+    for (i, &start) in scan.starts.iter().enumerate() {
+        let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
+        let chunk = &text[start..end];
+        if scan.unclosed.iter().any(|&u| u >= start && u < end) {
+            continue; // already reported as E004
+        }
+        if let Some((depth_at, _)) = too_deep(chunk) {
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::TooDeep,
+                    format!("condition nested more than {MAX_NESTING} parentheses deep"),
+                )
+                .at(
+                    Span::new(file, start + depth_at, start + depth_at + 1),
+                    "too deep",
+                )
+                .help("split the condition, or remove redundant parentheses"),
+            );
+            continue;
+        }
+        match LomakeParser::parse(Rule::item_only, chunk) {
+            Ok(mut pairs) => {
+                let top = pairs.next().expect("item_only matched");
+                let conv = Converter { file, base: start };
+                if let Some(pair) = top.into_inner().find(|p| p.as_rule() != Rule::EOI) {
+                    items.push(conv.item(pair));
+                }
+            }
+            Err(e) => {
+                diagnostics.push(syntax_error(file, start, chunk, &e));
+                if let Some(name) = chunk.split_whitespace().nth(1) {
+                    broken.push(name.to_string());
+                }
+            }
+        }
+    }
+    (
+        SyntaxFile {
+            file,
+            items,
+            comments: scan.comments,
+            broken,
+        },
+        diagnostics,
+    )
+}
+
+/// Item starts, comments and unclosed multi-line texts of one file.
+struct Scan {
+    starts: Vec<usize>,
+    comments: Vec<Span>,
+    unclosed: Vec<usize>,
+}
+
+fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
+    // A `"""` that is never closed would swallow the rest of the file; scan
+    // again treating it as broken so that the items after it still parse.
+    let mut ignored: Vec<usize> = Vec::new();
+    loop {
+        let (starts, comments, unclosed) = scan_once(file, text, &ignored);
+        match unclosed {
+            Some(at) => {
+                diagnostics.push(
+                    Diagnostic::new(Code::UnclosedText, "this multi-line text is never closed")
+                        .at(Span::new(file, at, at + 3), "opened here")
+                        .help("end the text with `\"\"\"` on a line of its own"),
+                );
+                ignored.push(at);
+            }
+            None => {
+                return Scan {
+                    starts,
+                    comments,
+                    unclosed: ignored,
+                };
+            }
+        }
+    }
+}
+
+fn scan_once(
+    file: FileId,
+    text: &str,
+    ignored: &[usize],
+) -> (Vec<usize>, Vec<Span>, Option<usize>) {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let mut comments = Vec::new();
+    let mut ml_open: Option<usize> = None;
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(bytes.len(), |i| line_start + i);
+        let mut i = line_start;
+        if ml_open.is_none() {
+            while i < line_end && (bytes[i] == b' ' || bytes[i] == b'\t') {
+                i += 1;
+            }
+            if starts_item(&text[i..line_end]) {
+                starts.push(line_start);
+            }
+        }
+        // Walk the line for strings, multi-line delimiters and comments.
+        let mut in_string = false;
+        while i < line_end {
+            if let Some(open) = ml_open {
+                if bytes[i..line_end].starts_with(b"\"\"\"") {
+                    let _ = open;
+                    ml_open = None;
+                    i += 3;
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
+            let b = bytes[i];
+            if in_string {
+                match b {
+                    b'\\' => i += 2,
+                    b'"' => {
+                        in_string = false;
+                        i += 1;
+                    }
+                    _ => i += 1,
+                }
+                continue;
+            }
+            match b {
+                b'#' => {
+                    comments.push(Span::new(file, i, line_end));
+                    break;
+                }
+                b'"' if bytes[i..line_end].starts_with(b"\"\"\"") && !ignored.contains(&i) => {
+                    ml_open = Some(i);
+                    i += 3;
+                }
+                b'"' => {
+                    in_string = true;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        line_start = line_end + 1;
+    }
+    (starts, comments, ml_open)
+}
+
+/// Does this line (without its indentation) begin a new item?
+fn starts_item(line: &str) -> bool {
+    let word_len = line
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    let keyword = Keyword::from_word(&line[..word_len]);
+    if word_len == 0 || keyword.is_none() {
+        return false;
+    }
+    if keyword == Some(Keyword::Use) {
+        return true; // `use "path"`
+    }
+    // `end "…"` would be a translation in a language coded `end`.
+    !line[word_len..].trim_start().starts_with('"')
+}
+
+/// Text before the first item that is neither blank nor a comment.
+fn stray_text(
+    file: FileId,
+    text: &str,
+    from: usize,
+    to: usize,
+    comments: &[Span],
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let mut i = from;
+    while i < to {
+        if let Some(c) = comments.iter().find(|c| c.start as usize == i) {
+            i = c.end as usize;
+            continue;
+        }
+        let ch = text[i..].chars().next().expect("in bounds");
+        if !ch.is_whitespace() {
+            let end = text[i..to].find(char::is_whitespace).map_or(to, |e| i + e);
+            diagnostics.push(
+                Diagnostic::new(
+                    Code::Syntax,
+                    "expected an item such as `survey`, `section` or `question`",
+                )
+                .at(Span::new(file, i, end.max(i + ch.len_utf8())), "not part of any item")
+                .help("every item starts on its own line with a keyword: survey, use, scale, list, block, section, introduction, question, display, hidden, insert or end"),
+            );
+            return;
+        }
+        i += ch.len_utf8();
+    }
+}
+
+/// Finds parentheses nested deeper than [`MAX_NESTING`], outside strings.
+fn too_deep(chunk: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    let mut in_string = false;
+    let mut escaped = false;
+    let mut in_comment = false;
+    for (i, b) in chunk.bytes().enumerate() {
+        if in_comment {
+            in_comment = b != b'\n';
+            continue;
+        }
+        if in_string {
+            match (escaped, b) {
+                (true, _) => escaped = false,
+                (false, b'\\') => escaped = true,
+                (false, b'"') => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'#' => in_comment = true,
+            b'(' => {
+                depth += 1;
+                if depth > MAX_NESTING {
+                    return Some((i, depth));
+                }
+            }
+            b')' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    None
+}
+
+// ------------------------------------------------------------ syntax errors
+
+fn syntax_error(
+    file: FileId,
+    base: usize,
+    chunk: &str,
+    e: &pest::error::Error<Rule>,
+) -> Diagnostic {
+    use pest::error::{ErrorVariant, InputLocation};
+    let pos = match e.location {
+        InputLocation::Pos(p) => p,
+        InputLocation::Span((s, _)) => s,
+    };
+    let expected: Vec<&'static str> = match &e.variant {
+        ErrorVariant::ParsingError { positives, .. } => {
+            let mut out: Vec<&'static str> = Vec::new();
+            for r in positives {
+                if let Some(d) = describe(*r)
+                    && !out.contains(&d)
+                {
+                    out.push(d);
+                }
+            }
+            out
+        }
+        ErrorVariant::CustomError { .. } => Vec::new(),
+    };
+    let found = found_token(chunk, pos);
+    let message = if expected.is_empty() {
+        "this item cannot be read".to_string()
+    } else {
+        format!("expected {}", join_or(&expected))
+    };
+    let label = if found.is_empty() {
+        "the item ends here".to_string()
+    } else {
+        format!("found `{}`", found.replace('\n', " "))
+    };
+    let end = pos + found.len();
+    let span = if found.is_empty() {
+        // Point at the last character of the item rather than past it.
+        let trimmed = chunk[..pos].trim_end().len();
+        let at = trimmed.saturating_sub(1);
+        let ch_len = chunk[at..].chars().next().map_or(0, char::len_utf8);
+        Span::new(file, base + at, base + at + ch_len)
+    } else {
+        Span::new(file, base + pos, base + end)
+    };
+    let mut d = Diagnostic::new(Code::Syntax, message).at(span, label);
+    if let Some(help) = syntax_help(chunk, pos, &found) {
+        d = d.help(help);
+    }
+    d
+}
+
+fn syntax_help(chunk: &str, pos: usize, found: &str) -> Option<String> {
+    if found.starts_with('"') && !found[1..].contains('"') {
+        return Some(
+            "a text must end on the line it starts; use `\"\"\"` for a text of several lines"
+                .into(),
+        );
+    }
+    if found.starts_with('"') {
+        let before = chunk[..pos].trim_end();
+        if before.ends_with(|c: char| c.is_alphanumeric()) {
+            return None;
+        }
+        return Some("put the language code before the text, as in `fi \"Teksti\"`".into());
+    }
+    None
+}
+
+/// The token at `pos`: a word, a quoted string up to the end of the line, or one character.
+fn found_token(chunk: &str, pos: usize) -> String {
+    let rest = &chunk[pos.min(chunk.len())..];
+    let Some(first) = rest.chars().next() else {
+        return String::new();
+    };
+    let len = if first == '"' {
+        let line = rest.find('\n').unwrap_or(rest.len());
+        rest[1..line].find('"').map_or(line, |i| i + 2)
+    } else if first.is_alphanumeric() || first == '_' {
+        rest.find(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .unwrap_or(rest.len())
+    } else {
+        first.len_utf8()
+    };
+    rest[..len].trim_end().to_string()
+}
+
+fn join_or(items: &[&str]) -> String {
+    match items {
+        [] => String::new(),
+        [one] => one.to_string(),
+        [rest @ .., last] => format!("{} or {}", rest.join(", "), last),
+    }
+}
+
+/// Plain words for what the grammar expected. Never a rule name.
+fn describe(rule: Rule) -> Option<&'static str> {
+    use Rule::*;
+    Some(match rule {
+        EOI => "a new item on its own line",
+        translation | lang_code => "a translation like `sv \"…\"`",
+        text_kw | kw_option | kw_item | kw_values | kw_when | kw_languages | kw_version
+        | date_kw | number_kw | kw_indirectly | flag_kw | kw_continues | text_prop
+        | option_prop | grid_item_prop | values_prop | when_prop | languages_prop
+        | version_prop | date_prop | number_prop | flag_prop | continues_prop => {
+            "a property such as `label`, `text` or `option`"
+        }
+        item_label | kw_label => "`label`",
+        name | qualified_name | placeholder => "a name",
+        string | ml_string | string_inner => "a text in double quotes",
+        question_kind => {
+            "a question kind (single, multiple, scale, grid, integer, decimal, text, longtext or date)"
+        }
+        hidden_source => "`language`",
+        level => "a measurement level (nominal, ordinal or scale)",
+        option_flag => "`missing`, `exclusive` or `other`",
+        code => "a code (a whole number)",
+        number => "a number",
+        date => "a date like `2023-02-24`",
+        expr | and_expr | not_expr | paren | call | comparison | call_kw | kw_not => "a condition",
+        compare_op | in_test | includes_test | compare_test | kw_in | kw_includes => {
+            "a comparison (`=`, `!=`, `<`, `<=`, `>`, `>=`, `in {…}` or `includes`)"
+        }
+        kw_and | kw_or => "`and`, `or`",
+        kw_identifying => "`identifying`",
+        block_params => "`(`",
+        argument => "an argument such as `level municipal`",
+        kw_survey | kw_use | kw_scale | kw_list | kw_block | kw_end | kw_section
+        | kw_introduction | kw_question | kw_display | kw_hidden | kw_insert => "an item keyword",
+        _ => return None,
+    })
+}
+
+// ------------------------------------------------------- pairs to the tree
+
+struct Converter {
+    file: FileId,
+    base: usize,
+}
+
+impl Converter {
+    fn span(&self, pair: &Pair<Rule>) -> Span {
+        let s = pair.as_span();
+        Span::new(self.file, self.base + s.start(), self.base + s.end())
+    }
+
+    fn spanned(&self, pair: &Pair<Rule>) -> Spanned<String> {
+        Spanned::new(pair.as_str().to_string(), self.span(pair))
+    }
+
+    fn item(&self, pair: Pair<Rule>) -> Item {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let kw_pair = inner.next().expect("items start with a keyword");
+        let keyword = Spanned::new(
+            Keyword::from_word(kw_pair.as_str()).expect("keyword rule"),
+            self.span(&kw_pair),
+        );
+        let mut item = Item {
+            span,
+            keyword,
+            name: None,
+            kind: None,
+            list: None,
+            params: Vec::new(),
+            path: None,
+            properties: Vec::new(),
+            arguments: Vec::new(),
+        };
+        for p in inner {
+            match p.as_rule() {
+                Rule::name if item.name.is_none() => item.name = Some(self.spanned(&p)),
+                Rule::name => item.list = Some(self.spanned(&p)),
+                Rule::question_kind | Rule::hidden_source | Rule::level => {
+                    item.kind = Some(self.spanned(&p))
+                }
+                Rule::block_params => {
+                    item.params = p.into_inner().map(|n| self.spanned(&n)).collect()
+                }
+                Rule::string if rule == Rule::use_item => item.path = Some(self.string(&p)),
+                Rule::argument => item.arguments.push(self.argument(p)),
+                _ => item.properties.push(self.property(p)),
+            }
+        }
+        item
+    }
+
+    fn string(&self, pair: &Pair<Rule>) -> Spanned<String> {
+        let inner = pair.clone().into_inner().next().expect("string has inner");
+        Spanned::new(inner.as_str().to_string(), self.span(&inner))
+    }
+
+    fn translations<'i>(&self, pairs: impl Iterator<Item = Pair<'i, Rule>>) -> Vec<Translation> {
+        pairs
+            .filter(|p| p.as_rule() == Rule::translation)
+            .map(|p| self.translation(p))
+            .collect()
+    }
+
+    fn translation(&self, pair: Pair<Rule>) -> Translation {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner();
+        let lang = self.spanned(&inner.next().expect("lang"));
+        let text = inner.next().expect("text");
+        let multiline = text.as_rule() == Rule::ml_string;
+        let raw = self.string(&text);
+        let reviewed = inner.next().map(|r| {
+            let s = r.into_inner().nth(1).expect("reviewed string");
+            self.string(&s)
+        });
+        Translation {
+            span,
+            lang,
+            raw,
+            multiline,
+            reviewed,
+        }
+    }
+
+    fn argument(&self, pair: Pair<Rule>) -> Argument {
+        let span = self.span(&pair);
+        let mut inner = pair.into_inner().peekable();
+        let name = self.spanned(&inner.next().expect("argument name"));
+        let value = match inner.peek().map(|p| p.as_rule()) {
+            Some(Rule::name) => ArgumentValue::Name(self.spanned(&inner.next().expect("name"))),
+            _ => ArgumentValue::Texts(self.translations(inner)),
+        };
+        Argument { span, name, value }
+    }
+
+    fn property(&self, pair: Pair<Rule>) -> Property {
+        let span = self.span(&pair);
+        let rule = pair.as_rule();
+        let mut inner = pair.into_inner();
+        let key_pair = inner.next().expect("property keyword");
+        let mut key = self.spanned(&key_pair);
+        let value = match rule {
+            Rule::text_prop => PropertyValue::Texts(self.translations(inner)),
+            Rule::option_prop => {
+                let code = self.code(&inner.next().expect("code"));
+                let mut flags = Vec::new();
+                let mut texts = Vec::new();
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::option_flag => flags.push(self.spanned(&p)),
+                        _ => texts.push(self.translation(p)),
+                    }
+                }
+                PropertyValue::Option { code, flags, texts }
+            }
+            Rule::grid_item_prop => {
+                let name = self.spanned(&inner.next().expect("item name"));
+                let mut texts = Vec::new();
+                let mut label = None;
+                for p in inner {
+                    match p.as_rule() {
+                        Rule::item_label => {
+                            let s = self.span(&p);
+                            label = Some((s, self.translations(p.into_inner())));
+                        }
+                        _ => texts.push(self.translation(p)),
+                    }
+                }
+                PropertyValue::GridItem { name, texts, label }
+            }
+            Rule::values_prop => {
+                let lo = self.code(&inner.next().expect("lo"));
+                let hi = self.code(&inner.next().expect("hi"));
+                PropertyValue::Values(lo, hi)
+            }
+            Rule::when_prop => PropertyValue::When(self.expr(inner.next().expect("expr"))),
+            Rule::languages_prop => {
+                PropertyValue::Languages(inner.map(|p| self.spanned(&p)).collect())
+            }
+            Rule::version_prop => PropertyValue::Version(self.string(&inner.next().expect("v"))),
+            Rule::date_prop => PropertyValue::Date(self.spanned(&inner.next().expect("date"))),
+            Rule::number_prop => PropertyValue::Number(self.number(&inner.next().expect("n"))),
+            Rule::continues_prop => {
+                PropertyValue::Continues(self.spanned(&inner.next().expect("name")))
+            }
+            Rule::flag_prop => {
+                if let Some(second) = inner.next() {
+                    // `indirectly identifying`
+                    let s = key.span.to(self.span(&second));
+                    key = Spanned::new("indirectly identifying".into(), s);
+                }
+                PropertyValue::Flag
+            }
+            other => unreachable!("unexpected property rule {other:?}"),
+        };
+        Property { span, key, value }
+    }
+
+    fn code(&self, pair: &Pair<Rule>) -> Spanned<i64> {
+        // Codes are digits only; an absurdly long one saturates and the
+        // checker reports it as out of range.
+        let v = pair.as_str().parse::<i64>().unwrap_or(i64::MAX);
+        Spanned::new(v, self.span(pair))
+    }
+
+    fn number(&self, pair: &Pair<Rule>) -> Spanned<Number> {
+        let text = pair.as_str().to_string();
+        let value = text.parse::<f64>().unwrap_or(f64::MAX);
+        Spanned::new(Number { text, value }, self.span(pair))
+    }
+
+    fn value(&self, pair: Pair<Rule>) -> Value {
+        match pair.as_rule() {
+            Rule::number => Value::Number(self.number(&pair)),
+            Rule::string => Value::String(self.string(&pair)),
+            _ => Value::Name(self.spanned(&pair)),
+        }
+    }
+
+    fn expr(&self, pair: Pair<Rule>) -> Expr {
+        let span = self.span(&pair);
+        match pair.as_rule() {
+            Rule::expr | Rule::and_expr => {
+                let is_or = pair.as_rule() == Rule::expr;
+                let mut parts: Vec<Expr> = pair
+                    .into_inner()
+                    .filter(|p| !matches!(p.as_rule(), Rule::kw_or | Rule::kw_and))
+                    .map(|p| self.expr(p))
+                    .collect();
+                if parts.len() == 1 {
+                    parts.pop().expect("one part")
+                } else if is_or {
+                    Expr::Or(parts, span)
+                } else {
+                    Expr::And(parts, span)
+                }
+            }
+            Rule::not_expr => {
+                let mut nots = Vec::new();
+                let mut primary = None;
+                for p in pair.into_inner() {
+                    if p.as_rule() == Rule::kw_not {
+                        nots.push(self.span(&p));
+                    } else {
+                        primary = Some(self.expr(p));
+                    }
+                }
+                let mut e = primary.expect("not_expr has a primary");
+                for not_span in nots.into_iter().rev() {
+                    let s = not_span.to(e.span());
+                    e = Expr::Not(Box::new(e), s);
+                }
+                e
+            }
+            Rule::paren => self.expr(pair.into_inner().next().expect("paren inner")),
+            Rule::call => {
+                let mut inner = pair.into_inner();
+                let function = self.spanned(&inner.next().expect("fn"));
+                let name = self.spanned(&inner.next().expect("arg"));
+                Expr::Call {
+                    function,
+                    name,
+                    span,
+                }
+            }
+            Rule::comparison => {
+                let mut inner = pair.into_inner();
+                let name = self.spanned(&inner.next().expect("name"));
+                let test = inner.next().expect("test");
+                match test.as_rule() {
+                    Rule::in_test => Expr::In {
+                        name,
+                        values: test.into_inner().skip(1).map(|p| self.value(p)).collect(),
+                        span,
+                    },
+                    Rule::includes_test => Expr::Includes {
+                        name,
+                        value: self.value(test.into_inner().nth(1).expect("value")),
+                        span,
+                    },
+                    _ => {
+                        let mut t = test.into_inner();
+                        let op = self.spanned(&t.next().expect("op"));
+                        let value = self.value(t.next().expect("value"));
+                        Expr::Compare {
+                            name,
+                            op,
+                            value,
+                            span,
+                        }
+                    }
+                }
+            }
+            other => unreachable!("unexpected expression rule {other:?}"),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse_str(s: &str) -> (SyntaxFile, Vec<Diagnostic>) {
+        parse(FileId(0), s)
+    }
+
+    #[test]
+    fn items_split_at_keywords() {
+        let src = "# c\nsurvey s\n  version \"1\"\nsection a\n  title\n    en \"A\"\n";
+        let (f, d) = parse_str(src);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(f.items.len(), 2);
+        assert_eq!(f.comments.len(), 1);
+    }
+
+    #[test]
+    fn broken_items_do_not_hide_others() {
+        let src = "section a\n  title en \"x\nsection b\n  title\n    en \"B\"\nquestion q single\n  option x\n";
+        let (f, d) = parse_str(src);
+        assert_eq!(d.len(), 2, "{d:?}");
+        assert_eq!(f.items.len(), 1);
+        assert!(d.iter().all(|d| d.code == Code::Syntax));
+    }
+
+    #[test]
+    fn multiline_keeps_keywords_inside() {
+        let src = "display d\n  text\n    en \"\"\"\n      section inside text\n      \"\"\"\nsection s\n";
+        let (f, d) = parse_str(src);
+        assert!(d.is_empty(), "{d:?}");
+        assert_eq!(f.items.len(), 2);
+    }
+
+    #[test]
+    fn unclosed_multiline_is_local() {
+        let src = "display d\n  text\n    en \"\"\"\n      never closed\nsection s\n  title\n    en \"S\"\n";
+        let (f, d) = parse_str(src);
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(d[0].code, Code::UnclosedText);
+        assert_eq!(f.items.len(), 1);
+    }
+
+    #[test]
+    fn deep_nesting_is_refused() {
+        let src = format!(
+            "question q single\n  when {}a = 1{}\n",
+            "(".repeat(200),
+            ")".repeat(200)
+        );
+        let (_, d) = parse_str(&src);
+        assert_eq!(d[0].code, Code::TooDeep);
+    }
+
+    #[test]
+    fn conditions_parse_with_precedence() {
+        let src = "question q single\n  when not a = 1 or b in {1, 2} and answered(c)\n";
+        let (f, d) = parse_str(src);
+        assert!(d.is_empty(), "{d:?}");
+        let PropertyValue::When(Expr::Or(parts, _)) = &f.items[0].properties[0].value else {
+            panic!("expected or");
+        };
+        assert!(matches!(parts[0], Expr::Not(..)));
+        assert!(matches!(parts[1], Expr::And(..)));
+    }
+}
