@@ -728,3 +728,31 @@ mod tests {
         assert!(matches!(parts[1], Expr::And(..)));
     }
 }
+
+#[cfg(test)]
+mod whole_file_tests {
+    use super::*;
+
+    /// The `file` rule and the item-by-item parser read the real surveys the same way.
+    #[test]
+    fn file_rule_agrees_with_item_parser() {
+        for path in [
+            "surveys/partnership-barometer-2023.survey",
+            "surveys/partnership-barometer-2020.survey",
+            "surveys/common/barometer.survey",
+        ] {
+            let text = std::fs::read_to_string(path).unwrap();
+            let whole = LomakeParser::parse(Rule::file, &text).unwrap();
+            let count = whole
+                .flatten()
+                .filter(|p| {
+                    let r = format!("{:?}", p.as_rule());
+                    r.ends_with("_item") && !r.starts_with("kw_")
+                })
+                .count();
+            let (tree, diags) = parse(FileId(0), &text);
+            assert!(diags.is_empty(), "{path}: {diags:?}");
+            assert_eq!(count, tree.items.len(), "{path}");
+        }
+    }
+}
