@@ -10,6 +10,9 @@
 //! | `null` | unknown | unknown | unknown | false | false |
 //! | declared missing code | compared as codes | unknown | compared | true | false |
 //! | substantive value | compared | compared | compared | true | true |
+//!
+//! An empty selection (`[]`) of a multiple choice counts as `null`: nothing
+//! was chosen, so the question was not answered.
 
 use serde_json::{Map, Value};
 
@@ -56,6 +59,7 @@ pub fn eval_with(
     response: &Map<String, Value>,
     missing: &dyn Fn(&str) -> Vec<i64>,
 ) -> Truth {
+    let get = |var: &str| value(response, var);
     match cond {
         Condition::And { args } => {
             let mut out = Truth::True;
@@ -80,27 +84,27 @@ pub fn eval_with(
             out
         }
         Condition::Not { arg } => eval_with(arg, response, missing).negate(),
-        Condition::Answered { var } => Truth::from_bool(answered(response.get(var))),
+        Condition::Answered { var } => Truth::from_bool(get(var).is_some()),
         Condition::Substantive { var } => {
             let m = missing(var);
-            Truth::from_bool(match response.get(var) {
-                None | Some(Value::Null) => false,
+            Truth::from_bool(match get(var) {
+                None => false,
                 Some(Value::Array(items)) => items.iter().any(|v| !is_missing_code(v, &m)),
                 Some(v) => !is_missing_code(v, &m),
             })
         }
         Condition::Compare { var, cmp, value } => {
             let m = missing(var);
-            match response.get(var) {
-                None | Some(Value::Null) => Truth::Unknown,
+            match get(var) {
+                None => Truth::Unknown,
                 Some(v) => compare(v, *cmp, &constant_value(value), &m),
             }
         }
         Condition::CompareVars { var, cmp, other } => {
             let m = missing(var);
             let mo = missing(other);
-            match (response.get(var), response.get(other)) {
-                (None | Some(Value::Null), _) | (_, None | Some(Value::Null)) => Truth::Unknown,
+            match (get(var), get(other)) {
+                (None, _) | (_, None) => Truth::Unknown,
                 (Some(a), Some(b)) => {
                     if is_ordering(*cmp) && (is_missing_code(a, &m) || is_missing_code(b, &mo)) {
                         Truth::Unknown
@@ -110,12 +114,12 @@ pub fn eval_with(
                 }
             }
         }
-        Condition::In { var, values } => match response.get(var) {
-            None | Some(Value::Null) => Truth::Unknown,
+        Condition::In { var, values } => match get(var) {
+            None => Truth::Unknown,
             Some(v) => Truth::from_bool(values.iter().any(|c| same(v, &constant_value(c)))),
         },
-        Condition::Includes { var, value } => match response.get(var) {
-            None | Some(Value::Null) => Truth::Unknown,
+        Condition::Includes { var, value } => match get(var) {
+            None => Truth::Unknown,
             Some(Value::Array(items)) => {
                 let c = constant_value(value);
                 Truth::from_bool(items.iter().any(|v| same(v, &c)))
@@ -125,8 +129,14 @@ pub fn eval_with(
     }
 }
 
-fn answered(v: Option<&Value>) -> bool {
-    !matches!(v, None | Some(Value::Null))
+/// The answer to `var`, or `None` when there is none: absent, `null`, or an
+/// empty selection.
+fn value<'r>(response: &'r Map<String, Value>, var: &str) -> Option<&'r Value> {
+    match response.get(var) {
+        None | Some(Value::Null) => None,
+        Some(Value::Array(items)) if items.is_empty() => None,
+        Some(v) => Some(v),
+    }
 }
 
 fn constant_value(c: &Constant) -> Value {
