@@ -36,10 +36,12 @@ pub fn dedent(raw: &str) -> String {
     if lines.last().is_some_and(|l| l.is_empty()) {
         lines.pop();
     }
+    // Indentation is spaces and tabs only: other whitespace (a no-break
+    // space) is text, and slicing inside it would split a character.
     let indent = lines
         .iter()
         .filter(|l| !l.is_empty())
-        .map(|l| l.len() - l.trim_start().len())
+        .map(|l| l.len() - l.trim_start_matches([' ', '\t']).len())
         .min()
         .unwrap_or(0);
     let body: Vec<&str> = lines
@@ -131,6 +133,29 @@ fn find(chars: &[char], from: usize, pat: &[char]) -> Option<usize> {
     None
 }
 
+/// Index of the unescaped `close` that balances an `open` just before `from`.
+fn matching(chars: &[char], from: usize, open: char, close: char) -> Option<usize> {
+    let mut depth = 0usize;
+    let mut i = from;
+    while i < chars.len() {
+        let c = chars[i];
+        if c == '\\' {
+            i += 2;
+            continue;
+        }
+        if c == open {
+            depth += 1;
+        } else if c == close {
+            if depth == 0 {
+                return Some(i);
+            }
+            depth -= 1;
+        }
+        i += 1;
+    }
+    None
+}
+
 fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
     let mut out = Vec::new();
     let mut i = 0;
@@ -166,8 +191,11 @@ fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
                 }
             },
             '[' => {
-                let link = find(chars, i + 1, &[']', '('])
-                    .and_then(|mid| find(chars, mid + 2, &[')']).map(|close| (mid, close)));
+                // `[text](href)`: the text ends at its matching `]`, which a
+                // `(` must follow; the href at its matching `)`.
+                let link = matching(chars, i + 1, '[', ']')
+                    .filter(|mid| chars.get(mid + 1) == Some(&'('))
+                    .and_then(|mid| matching(chars, mid + 2, '(', ')').map(|close| (mid, close)));
                 match link {
                     Some((mid, close)) => {
                         let href: String = chars[mid + 2..close].iter().collect();
@@ -221,6 +249,38 @@ mod tests {
         let (p, issues) = parse("a * b [x](javascript:alert(1))");
         assert_eq!(issues.len(), 2);
         assert!(plain(&p).starts_with("a * b"));
+    }
+
+    #[test]
+    fn dedent_keeps_non_ascii_whitespace() {
+        // A no-break space is text, not indentation (and must not panic).
+        assert_eq!(dedent("\n  x\n \u{a0}y\n"), " x\n\u{a0}y");
+    }
+
+    #[test]
+    fn link_text_ends_at_its_own_bracket() {
+        let (p, issues) = parse("[note] see [x](https://y.fi)");
+        assert!(issues.is_empty());
+        assert_eq!(p[0].len(), 2);
+        assert_eq!(
+            p[0][0],
+            Inline::Text {
+                text: "[note] see ".into()
+            }
+        );
+        assert!(matches!(&p[0][1], Inline::Link { href, .. } if href == "https://y.fi"));
+    }
+
+    #[test]
+    fn link_href_with_parentheses() {
+        let (p, issues) = parse("[w](https://en.wikipedia.org/wiki/Foo_(bar)) end");
+        assert!(issues.is_empty());
+        assert!(
+            matches!(&p[0][0], Inline::Link { href, .. } if href == "https://en.wikipedia.org/wiki/Foo_(bar)")
+        );
+        assert_eq!(plain(&p), "w end");
+        let (p, _) = parse("[a [b] c](https://x.fi)");
+        assert_eq!(plain(&p), "a [b] c");
     }
 
     #[test]
