@@ -240,7 +240,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
     });
     let targets = config.targets.clone().unwrap_or_else(|| vec![Target::Ir]);
 
-    let (mut errors, mut warnings, mut ok) = (0usize, 0usize, 0usize);
+    let (mut errors, mut warnings, mut ok, mut modules) = (0usize, 0usize, 0usize, 0usize);
     for file in &files {
         let checked: Checked = match check::check_file(&DiskLoader, file, &options) {
             Ok(c) => c,
@@ -265,6 +265,9 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
             continue;
         }
         ok += 1;
+        if checked.is_module {
+            modules += 1;
+        }
         if let (Some(dir), Some(survey)) = (&out_dir, &checked.survey) {
             match lomake::targets::build(survey, dir, &targets) {
                 Ok(written) => {
@@ -304,7 +307,11 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         } else {
             "checked"
         };
-        out.info(&format!("lomake: {verb} {}", plural(ok, "survey")));
+        let mut what = plural(ok - modules, "survey");
+        if modules > 0 {
+            what = format!("{what} and {}", plural(modules, "module"));
+        }
+        out.info(&format!("lomake: {verb} {what}"));
     }
     status
 }
