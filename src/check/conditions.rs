@@ -58,7 +58,13 @@ impl Checker<'_> {
                             ),
                         )
                         .at(*span, "not a multiple choice")
-                        .help(format!("write `{} = …` for a single choice", var.name)),
+                        .help(match value {
+                            Value::Number(n) => format!(
+                                "for a single choice, write `{} = {}`",
+                                var.name, n.value.text
+                            ),
+                            _ => format!("for a single choice, write `{} = …`", var.name),
+                        }),
                     );
                     return Err(());
                 }
@@ -329,7 +335,7 @@ impl Checker<'_> {
         Err(())
     }
 
-    fn is_broken(&self, key: &str) -> bool {
+    pub(super) fn is_broken(&self, key: &str) -> bool {
         self.loaded
             .files
             .values()

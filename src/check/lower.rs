@@ -2,7 +2,7 @@
 
 use std::collections::BTreeMap;
 
-use super::names::check_name;
+use super::names::{Generated, check_name};
 use super::{Checker, Expanded, Subst};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::ir::{self, Condition, Disclosure, ElementKind, Level, VariableKind};
@@ -196,11 +196,17 @@ impl<'a> Checker<'a> {
                 continue;
             }
             if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+                let help = match key {
+                    "when" => {
+                        "an item has one condition: join the two with `and` or `or`, as in `when nat_part = 1 and reg_part = 1`"
+                    }
+                    _ => "keep one of them",
+                };
                 self.report(
                     Diagnostic::new(Code::DuplicateProperty, format!("`{key}` is given twice"))
                         .at(p.key.span, "second time")
                         .with(*first, "first time")
-                        .help("keep one of them"),
+                        .help(help),
                 );
                 continue;
             }
@@ -665,6 +671,9 @@ impl<'a> Checker<'a> {
                     }
                 };
                 let Some(def) = self.lists.get(&lname.to_lowercase()).copied() else {
+                    if self.incomplete || self.is_broken(&lname.to_ascii_lowercase()) {
+                        return None; // defined, perhaps, where an error already reported is
+                    }
                     let d = Diagnostic::new(
                         Code::UnknownList,
                         format!("no scale or list named `{lname}`"),
@@ -800,7 +809,7 @@ impl<'a> Checker<'a> {
                 }
                 _ => {
                     let Some(section) = sections.last_mut() else {
-                        if !reported_outside {
+                        if !reported_outside && !self.broken_section_before(e) {
                             reported_outside = true;
                             self.report(
                                 Diagnostic::new(Code::MisplacedItem, format!("this {} is not in a section", e.item.keyword.value.as_str()))
@@ -834,6 +843,33 @@ impl<'a> Checker<'a> {
             }
         }
         (sections, variables)
+    }
+
+    /// Is there a `section` line before this item that failed to parse (and
+    /// has been reported)? Then the item is not reported as outside a section.
+    fn broken_section_before(&self, e: &Expanded<'a>) -> bool {
+        let at = e.insert.as_ref().map_or(e.item, |c| c.item).span;
+        let Some(tree) = self.loaded.files.get(&at.file) else {
+            return false;
+        };
+        let text = &self.loaded.map.get(at.file).text;
+        let mut offset = 0;
+        for line in text[..(at.start as usize).min(text.len())].split_inclusive('\n') {
+            let indent = line.len() - line.trim_start().len();
+            let mut words = line.split_whitespace();
+            let start = offset + indent;
+            offset += line.len();
+            if words.next() == Some("section")
+                && words.next().is_some_and(|w| !w.starts_with('"'))
+                && !tree
+                    .items
+                    .iter()
+                    .any(|i| i.keyword.span.start as usize == start)
+            {
+                return true;
+            }
+        }
+        false
     }
 
     /// Names an expanded item declares, without reporting anything.
@@ -1220,7 +1256,18 @@ impl<'a> Checker<'a> {
                 if let Some(d) = check_name(&vname, id.span) {
                     self.report(d);
                 }
-                self.declare(&vname, id.span, Some("grid item variable"), scope);
+                self.declare(
+                    &vname,
+                    id.span,
+                    Some(Generated {
+                        what: "grid item variable",
+                        why: format!(
+                            "grid `{name}` stores the answer to its item `{}` in the variable `{vname}`",
+                            id.value
+                        ),
+                    }),
+                    scope,
+                );
                 scope.vars.insert(
                     vname.to_ascii_lowercase(),
                     Known {
@@ -1261,22 +1308,33 @@ impl<'a> Checker<'a> {
                 self.report(d);
             }
             self.declare(&name, name_span, None, scope);
-            let columns = match (&list, kind) {
-                (Some(l), ElementKind::Multiple) => l
-                    .options
-                    .iter()
-                    .map(|o| format!("{name}_{}", o.code))
-                    .collect(),
-                _ => vec![name.clone()],
+            let codes: Vec<i64> = match (&list, kind) {
+                (Some(l), ElementKind::Multiple) => l.options.iter().map(|o| o.code).collect(),
+                _ => Vec::new(),
+            };
+            let columns = if kind == ElementKind::Multiple {
+                codes.iter().map(|c| format!("{name}_{c}")).collect()
+            } else {
+                vec![name.clone()]
             };
             if kind == ElementKind::Multiple {
-                for c in &columns {
+                for (c, code) in columns.iter().zip(&codes) {
                     if let Some(d) = check_name(c, name_span) {
                         self.report(
                             d.note("this is a flat data column of the multiple-choice question"),
                         );
                     }
-                    self.declare(c, name_span, Some("flat data column"), scope);
+                    self.declare(
+                        c,
+                        name_span,
+                        Some(Generated {
+                            what: "flat data column",
+                            why: format!(
+                                "multiple-choice `{name}` stores option {code} in the flat data column `{c}`"
+                            ),
+                        }),
+                        scope,
+                    );
                 }
             }
             scope.vars.insert(
@@ -1311,7 +1369,18 @@ impl<'a> Checker<'a> {
                 if let Some(d) = check_name(&oname, name_span) {
                     self.report(d.note("this is the text variable of an \"other\" option"));
                 }
-                self.declare(&oname, name_span, Some("\"other\" text variable"), scope);
+                self.declare(
+                    &oname,
+                    name_span,
+                    Some(Generated {
+                        what: "\"other\" text variable",
+                        why: format!(
+                            "`{name}` stores the text typed for its \"other\" option {} in `{oname}`",
+                            o.code
+                        ),
+                    }),
+                    scope,
+                );
                 let test = if kind == ElementKind::Multiple {
                     Condition::Includes {
                         var: name.clone(),
@@ -1377,7 +1446,13 @@ impl<'a> Checker<'a> {
         Some((element, vars))
     }
 
-    fn declare(&mut self, name: &str, span: Span, generated: Option<&str>, scope: &mut Scope) {
+    fn declare(
+        &mut self,
+        name: &str,
+        span: Span,
+        generated: Option<Generated<'_>>,
+        scope: &mut Scope,
+    ) {
         let _ = &scope;
         if let Some(d) = self.names.declare(name, span, generated) {
             self.report(d);

@@ -95,6 +95,12 @@ fn check_loaded(
                     ) || in_block(&f.items, i)
                 })
         });
+    // A module that could not be read leaves its scales, lists and blocks
+    // undefined: their uses are then not reported as unknown.
+    let incomplete = diagnostics.iter().any(|d| {
+        matches!(d.code, Code::ModuleNotFound | Code::ModuleOutsideRoot)
+            || (d.code == Code::Unreadable && d.span.is_some_and(|s| s.file != loaded.entry))
+    });
     let survey = {
         let mut checker = Checker {
             loaded: &loaded,
@@ -107,6 +113,7 @@ fn check_loaded(
             ir_lists: BTreeMap::new(),
             names: names::NameTable::default(),
             is_module,
+            incomplete,
         };
         let survey = checker.run();
         diagnostics.extend(checker.diagnostics);
@@ -180,6 +187,8 @@ pub(crate) struct Checker<'a> {
     ir_lists: BTreeMap<String, ir::AnswerList>,
     names: names::NameTable,
     is_module: bool,
+    /// Some module could not be loaded (already reported).
+    incomplete: bool,
 }
 
 impl<'a> Checker<'a> {
@@ -322,20 +331,47 @@ impl<'a> Checker<'a> {
                 },
             }
         }
-        if let Some(def) = open.take() {
-            self.report(
-                Diagnostic::new(Code::UnclosedBlock, "block is never closed with `end`")
-                    .at(
-                        def.head.keyword.span.to(def
-                            .head
-                            .name
-                            .as_ref()
-                            .map_or(def.head.keyword.span, |n| n.span)),
-                        "this block",
+        if let Some(mut def) = open.take() {
+            // The first item that cannot be in a block shows where it was
+            // meant to end: it and the items after it are read as top-level
+            // items, not reported again as misplaced.
+            let cut = if is_module {
+                None
+            } else {
+                def.body.iter().position(|i| {
+                    matches!(
+                        i.keyword.value,
+                        Keyword::Insert | Keyword::Introduction | Keyword::Survey
                     )
-                    .help("put `end` on its own line after the block's last item"),
-            );
+                })
+            };
+            let mut d = Diagnostic::new(Code::UnclosedBlock, "block is never closed with `end`")
+                .at(
+                    def.head.keyword.span.to(def
+                        .head
+                        .name
+                        .as_ref()
+                        .map_or(def.head.keyword.span, |n| n.span)),
+                    "this block",
+                );
+            if let Some(cut) = cut {
+                let next = def.body[cut];
+                d = d
+                    .with(
+                        next.keyword.span,
+                        format!("`{}` cannot be in a block", next.keyword.value.as_str()),
+                    )
+                    .help(format!(
+                        "put `end` on its own line after the block's last item, before the `{}`",
+                        next.keyword.value.as_str()
+                    ));
+            } else {
+                d = d.help("put `end` on its own line after the block's last item");
+            }
+            self.report(d);
+            let rest = cut.map(|c| def.body.split_off(c)).unwrap_or_default();
             self.define_block(def);
+            top.extend(rest);
         }
         top
     }
@@ -448,6 +484,9 @@ impl<'a> Checker<'a> {
     fn expand_insert(&mut self, item: &'a Item, index: usize, out: &mut Vec<Expanded<'a>>) {
         let Some(name) = &item.name else { return };
         let Some(def) = self.blocks.get(&name.value) else {
+            if self.incomplete || self.is_broken(&name.value.to_ascii_lowercase()) {
+                return; // defined, perhaps, where the error already reported is
+            }
             let d = Diagnostic::new(
                 Code::UnknownBlock,
                 format!("no block named `{}`", name.value),
@@ -545,12 +584,15 @@ impl<'a> Checker<'a> {
             self.report(
                 Diagnostic::new(
                     Code::BlockArguments,
-                    format!(
-                        "block `{}` needs {} more argument(s): {}",
-                        name.value,
-                        missing.len(),
-                        missing.join(", ")
-                    ),
+                    match missing.as_slice() {
+                        [one] => format!("block `{}` needs an argument `{one}`", name.value),
+                        more => format!(
+                            "block `{}` needs {} more arguments: {}",
+                            name.value,
+                            more.len(),
+                            more.join(", ")
+                        ),
+                    },
                 )
                 .at(item.keyword.span.to(name.span), "arguments missing")
                 .with(

@@ -18,7 +18,14 @@ pub const MAX_NAME: usize = 32;
 /// Names declared so far, by lowercase name, with where they came from.
 #[derive(Default, Debug)]
 pub struct NameTable {
-    seen: BTreeMap<String, (String, Span)>,
+    seen: BTreeMap<String, (String, Span, Option<String>)>,
+}
+
+/// A variable name the compiler derives from a question: what kind of
+/// variable it is ("grid item variable") and where it comes from.
+pub struct Generated<'a> {
+    pub what: &'a str,
+    pub why: String,
 }
 
 impl NameTable {
@@ -28,10 +35,10 @@ impl NameTable {
         &mut self,
         name: &str,
         span: Span,
-        generated: Option<&str>,
+        generated: Option<Generated<'_>>,
     ) -> Option<Diagnostic> {
         let key = name.to_ascii_lowercase();
-        if let Some((first, first_span)) = self.seen.get(&key) {
+        if let Some((first, first_span, first_why)) = self.seen.get(&key) {
             let mut d = Diagnostic::new(
                 Code::DuplicateName,
                 if first == name {
@@ -42,16 +49,23 @@ impl NameTable {
             )
             .at(
                 span,
-                generated.map_or("second definition".to_string(), |g| format!("{g} `{name}`")),
+                generated
+                    .as_ref()
+                    .map_or("second definition".to_string(), |g| {
+                        format!("{} `{name}`", g.what)
+                    }),
             )
-            .with(*first_span, "first defined here")
-            .help("rename one of them");
-            if let Some(g) = generated {
-                d = d.note(format!("`{name}` is the {g}"));
+            .with(*first_span, "first defined here");
+            if let Some(why) = first_why {
+                d = d.note(why.clone());
             }
-            return Some(d);
+            if let Some(g) = &generated {
+                d = d.note(g.why.clone());
+            }
+            return Some(d.help("rename one of them"));
         }
-        self.seen.insert(key, (name.to_string(), span));
+        self.seen
+            .insert(key, (name.to_string(), span, generated.map(|g| g.why)));
         None
     }
 

@@ -21,23 +21,50 @@ impl Checker<'_> {
     ) -> ir::Text {
         let mut out: IndexMap<String, ir::Translation> = IndexMap::new();
         let mut seen: Vec<(&str, Span)> = Vec::new();
+        // The survey's languages this text has no translation for: a
+        // duplicate or unknown language code is most likely one of them
+        // mistyped, and is then reported once, as that.
+        let absent: Vec<String> = self
+            .languages
+            .iter()
+            .filter(|l| !translations.iter().any(|t| t.lang.value == **l))
+            .cloned()
+            .collect();
+        let mut misplaced = 0usize;
         for t in translations {
             let lang = t.lang.value.as_str();
             if let Some((_, first)) = seen.iter().find(|(l, _)| *l == lang) {
-                self.report(
-                    Diagnostic::new(
-                        Code::DuplicateTranslation,
-                        format!("two `{lang}` translations of one text"),
-                    )
-                    .at(t.lang.span, "second translation")
-                    .with(*first, "first translation")
-                    .help("keep one of them"),
-                );
+                misplaced += 1;
+                let d = Diagnostic::new(
+                    Code::DuplicateTranslation,
+                    format!("two `{lang}` translations of one text"),
+                )
+                .at(t.lang.span, "second translation")
+                .with(*first, "first translation");
+                let d = match absent.as_slice() {
+                    [] => d.help("keep one of them"),
+                    [one] => d
+                        .note(format!("this text has no `{one}` translation"))
+                        .help(format!(
+                            "if this is the `{one}` text, write `{one}` before it"
+                        )),
+                    more => d
+                        .note(format!(
+                            "this text has no {} translation",
+                            more.iter()
+                                .map(|l| format!("`{l}`"))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                        .help("give this line the language it is written in"),
+                };
+                self.report(d);
                 continue;
             }
             seen.push((lang, t.lang.span));
             if !self.languages.iter().any(|l| l == lang) {
                 if !self.languages.is_empty() {
+                    misplaced += 1;
                     let d = Diagnostic::new(
                         Code::UnknownLanguage,
                         format!("`{lang}` is not one of the survey's languages"),
@@ -47,11 +74,19 @@ impl Checker<'_> {
                         "the survey's languages: {}",
                         self.languages.join(", ")
                     ));
-                    let d = match crate::diagnostics::did_you_mean(
-                        lang,
-                        self.languages.iter().map(String::as_str),
-                    ) {
-                        Some(s) => d.help(format!("did you mean `{s}`?")),
+                    // Prefer a language this text lacks.
+                    let suggestion =
+                        crate::diagnostics::did_you_mean(lang, absent.iter().map(String::as_str))
+                            .or_else(|| {
+                                crate::diagnostics::did_you_mean(
+                                    lang,
+                                    self.languages.iter().map(String::as_str),
+                                )
+                            });
+                    let d = match suggestion {
+                        Some(s) => d.help(format!(
+                            "did you mean `{s}`? To translate into `{lang}`, add it to `languages` in the survey header"
+                        )),
                         None => d.help("add the language to `languages` in the survey header"),
                     };
                     self.report(d);
@@ -63,7 +98,9 @@ impl Checker<'_> {
             } else {
                 t.raw.value.clone()
             };
-            let raw = self.substitute_text(&base, lang, t.raw.span, subst);
+            let raw = self.substitute_text(&base, lang, t.raw.span, !t.multiline, subst);
+            // Where a piece of `raw` is in the source, when the two agree.
+            let exact = !t.multiline && raw == t.raw.value;
             if raw.trim().is_empty() {
                 self.report(
                     Diagnostic::new(Code::EmptyText, "empty text")
@@ -76,7 +113,15 @@ impl Checker<'_> {
                 match issue {
                     MarkupIssue::BadLink { href } => self.report(
                         Diagnostic::new(Code::BadLink, format!("link target `{href}` is not allowed"))
-                            .at(t.raw.span, "in this text")
+                            .at(
+                                raw.find(&format!("]({href})"))
+                                    .filter(|_| exact)
+                                    .map_or(t.raw.span, |at| {
+                                        let start = t.raw.span.start as usize + at + 2;
+                                        Span::new(t.raw.span.file, start, start + href.len())
+                                    }),
+                                "not a web or e-mail address",
+                            )
                             .help("links must start with https:, http: or mailto:"),
                     ),
                     MarkupIssue::Unclosed { marker } => self.report(
@@ -105,7 +150,9 @@ impl Checker<'_> {
                 .iter()
                 .filter(|l| !out.contains_key(*l))
                 .collect();
-            if !missing.is_empty() {
+            // Missing translations already explained by a duplicate or
+            // unknown language code are not reported again.
+            if !missing.is_empty() && misplaced < missing.len() {
                 let list = missing
                     .iter()
                     .map(|l| format!("`{l}`"))
@@ -142,6 +189,7 @@ impl Checker<'_> {
         raw: &str,
         lang: &str,
         span: Span,
+        exact: bool,
         subst: Option<&Subst>,
     ) -> String {
         let Some(subst) = subst else {
@@ -179,14 +227,29 @@ impl Checker<'_> {
                             }
                         }
                         None => {
+                            // The placeholder itself, when offsets in `raw` are the source's.
+                            let at = if exact {
+                                let start = span.start as usize + (raw.len() - tail.len());
+                                Span::new(span.file, start, start + name.len() + 2)
+                            } else {
+                                span
+                            };
+                            let params = subst.args.keys().map(String::as_str);
+                            let help = match crate::diagnostics::did_you_mean(name, params) {
+                                Some(p) => format!("did you mean `{{{p}}}`?"),
+                                None => format!(
+                                    "its parameters: {}; write `\\{{` for a literal brace",
+                                    subst.args.keys().cloned().collect::<Vec<_>>().join(", ")
+                                ),
+                            };
                             self.report(
                                 Diagnostic::new(
                                     Code::UnknownPlaceholder,
                                     format!("block `{}` has no parameter `{name}`", subst.block),
                                 )
-                                .at(span, "in this text")
+                                .at(at, "unknown placeholder")
                                 .with(subst.insert_span, "inserted here")
-                                .help("write `\\{` for a literal brace"),
+                                .help(help),
                             );
                         }
                     }
