@@ -99,15 +99,25 @@ fn add_file(
             let id = loaded
                 .map
                 .add(SourceFile::new(name, path.to_path_buf(), text));
-            let end = (at + 1).min(len);
+            // The shown text has U+FFFD where the bad bytes were: point at
+            // that whole character, never into the middle of it.
+            let at = at.min(len);
+            let end = text_char_end(&loaded.map.get(id).text, at);
             diagnostics.push(
                 Diagnostic::new(Code::Unreadable, format!("this file cannot be read: {why}"))
-                    .at(Span::new(id, at.min(len), end), "here")
+                    .at(Span::new(id, at, end), "here")
                     .help("lomake reads UTF-8 text files; save the file as UTF-8"),
             );
             id
         }
     }
+}
+
+/// The end of the character starting at `at` (or `at` at the end of the text).
+fn text_char_end(text: &str, at: usize) -> usize {
+    text.get(at..)
+        .and_then(|rest| rest.chars().next())
+        .map_or(at, |c| at + c.len_utf8())
 }
 
 /// Decodes a source file; on failure returns a displayable text, the byte

@@ -38,17 +38,19 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         if scan.unclosed.iter().any(|&u| u >= start && u < end) {
             continue; // already reported as E004
         }
-        if let Some((depth_at, _)) = too_deep(chunk) {
+        if let Some((depth_at, depth_end)) = too_deep(chunk) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::TooDeep,
-                    format!("condition nested more than {MAX_NESTING} parentheses deep"),
+                    format!(
+                        "condition nested more than {MAX_NESTING} levels deep (parentheses and `not`s)"
+                    ),
                 )
                 .at(
-                    Span::new(file, start + depth_at, start + depth_at + 1),
+                    Span::new(file, start + depth_at, start + depth_end),
                     "too deep",
                 )
-                .help("split the condition, or remove redundant parentheses"),
+                .help("split the condition, or remove redundant parentheses and double `not`s"),
             );
             continue;
         }
@@ -229,38 +231,75 @@ fn stray_text(
     }
 }
 
-/// Finds parentheses nested deeper than [`MAX_NESTING`], outside strings.
+/// Finds conditions nested deeper than [`MAX_NESTING`], outside strings and
+/// comments. Both parentheses and `not` nest: `not not not a = 1` is as deep
+/// as three parentheses, and a long chain of either would overflow the stack
+/// of every recursive pass after the parser. The depth at a point is the
+/// number of open parentheses plus the `not`s in force at each of them (a run
+/// of `not`s lasts until the next other word at the same level). Returns the
+/// byte range of the `(` or `not` that goes too deep.
 fn too_deep(chunk: &str) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    let mut in_string = false;
-    let mut escaped = false;
-    let mut in_comment = false;
-    for (i, b) in chunk.bytes().enumerate() {
-        if in_comment {
-            in_comment = b != b'\n';
-            continue;
-        }
-        if in_string {
-            match (escaped, b) {
-                (true, _) => escaped = false,
-                (false, b'\\') => escaped = true,
-                (false, b'"') => in_string = false,
-                _ => {}
-            }
-            continue;
-        }
+    // The `not`s in force at each open parenthesis (and at the top).
+    let mut nots: Vec<usize> = vec![0];
+    let mut total_nots = 0usize;
+    let depth = |nots: &Vec<usize>, total: usize| nots.len() - 1 + total;
+    let bytes = chunk.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
         match b {
-            b'"' => in_string = true,
-            b'#' => in_comment = true,
+            b'#' => {
+                i = chunk[i..].find('\n').map_or(bytes.len(), |n| i + n);
+                continue;
+            }
+            b'"' if bytes[i..].starts_with(b"\"\"\"") => {
+                i = chunk[i + 3..]
+                    .find("\"\"\"")
+                    .map_or(bytes.len(), |n| i + 3 + n + 3);
+                continue;
+            }
+            b'"' => {
+                // To the closing quote, or the end of the line.
+                i += 1;
+                while i < bytes.len() && bytes[i] != b'"' && bytes[i] != b'\n' {
+                    i += if bytes[i] == b'\\' { 2 } else { 1 };
+                }
+                i += 1;
+                continue;
+            }
             b'(' => {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    return Some((i, depth));
+                nots.push(0);
+                if depth(&nots, total_nots) > MAX_NESTING {
+                    return Some((i, i + 1));
                 }
             }
-            b')' => depth = depth.saturating_sub(1),
+            b')' if nots.len() > 1 => total_nots -= nots.pop().unwrap_or(0),
+            _ if b.is_ascii_alphanumeric() || b == b'_' || b >= 0x80 => {
+                let len = chunk[i..]
+                    .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+                    .unwrap_or(bytes.len() - i);
+                if len == 0 {
+                    // A non-alphanumeric character outside ASCII.
+                    i += chunk[i..].chars().next().map_or(1, char::len_utf8);
+                    continue;
+                }
+                let run = nots.last_mut().expect("the top level");
+                if &chunk[i..i + len] == "not" {
+                    *run += 1;
+                    total_nots += 1;
+                    if depth(&nots, total_nots) > MAX_NESTING {
+                        return Some((i, i + len));
+                    }
+                } else {
+                    total_nots -= *run;
+                    *run = 0;
+                }
+                i += len;
+                continue;
+            }
             _ => {}
         }
+        i += 1;
     }
     None
 }
