@@ -55,17 +55,40 @@ pub fn parse(file: FileId, text: &str) -> Result<Config, Box<Diagnostic>> {
             .location()
             .and_then(|l| {
                 let s = l.span();
-                Some((s.byte_offset()? as usize, s.byte_len().unwrap_or(1).max(1) as usize))
+                Some((
+                    s.byte_offset()? as usize,
+                    s.byte_len().unwrap_or(1).max(1) as usize,
+                ))
             })
             .unwrap_or((0, 0));
         let start = start.min(text.len());
         let end = (start + len).min(text.len());
         let message = e.to_string();
-        let first = message.lines().next().unwrap_or("invalid configuration").to_string();
+        let first = message.lines().next().unwrap_or("invalid configuration");
+        // serde-saphyr prefixes "error: line L column C: "; the span shows where.
+        let first = match first.find(": ") {
+            Some(_) if first.starts_with("error: line ") => {
+                first.splitn(3, ": ").nth(2).unwrap_or(first).to_string()
+            }
+            _ => first.to_string(),
+        };
+        const KEYS: [&str; 6] = [
+            "surveys",
+            "out",
+            "targets",
+            "templates",
+            "submit_url",
+            "allow_missing_translations",
+        ];
+        let found = text.get(start..end).unwrap_or("");
+        let help = match crate::diagnostics::did_you_mean(found, KEYS) {
+            Some(k) if first.contains("unknown field") => format!("did you mean `{k}`?"),
+            _ => format!("known keys: {}", KEYS.join(", ")),
+        };
         Box::new(
             Diagnostic::new(Code::Config, format!("invalid {FILE_NAME}: {first}"))
                 .at(Span::new(file, start, end), "here")
-                .help("known keys: surveys, out, targets, templates, submit_url, allow_missing_translations"),
+                .help(help),
         )
     })
 }

@@ -214,6 +214,9 @@ pub struct Variable {
     pub max: Option<serde_json::Number>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unit: Option<Text>,
+    /// Decimal places of a decimal answer.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub decimals: Option<u32>,
     /// Maximum length of a text in Unicode code points.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,

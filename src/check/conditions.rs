@@ -138,9 +138,7 @@ impl Checker<'_> {
                 }
                 if let Value::Name(other) = value {
                     let other = self.resolve(other, subst, scope)?;
-                    if other.list != var.list
-                        || (other.kind == VariableKind::Text) != (var.kind == VariableKind::Text)
-                    {
+                    if other.list != var.list || value_class(other.kind) != value_class(var.kind) {
                         self.report(
                             Diagnostic::new(
                                 Code::NotComparable,
@@ -194,6 +192,15 @@ impl Checker<'_> {
     fn constant(&mut self, var: &Known, value: &Value, span: Span) -> Result<Constant, ()> {
         match value {
             Value::String(s) => {
+                let text = unescape(&s.value);
+                if var.kind == VariableKind::Date && !super::lower::valid_date(&text) {
+                    self.report(
+                        Diagnostic::new(Code::InvalidValue, format!("\"{text}\" is not a date"))
+                            .at(s.span, "expected YYYY-MM-DD")
+                            .help("write dates as \"2023-02-24\""),
+                    );
+                    return Err(());
+                }
                 if !matches!(
                     var.kind,
                     VariableKind::Text | VariableKind::Hidden | VariableKind::Date
@@ -208,18 +215,18 @@ impl Checker<'_> {
                     );
                     return Err(());
                 }
-                if var.kind == VariableKind::Hidden && !self.languages.contains(&s.value) {
+                if var.kind == VariableKind::Hidden && !self.languages.contains(&text) {
                     self.report(
                         Diagnostic::new(
                             Code::NotInList,
-                            format!("`{}` never has the value \"{}\"", var.name, s.value),
+                            format!("`{}` never has the value \"{text}\"", var.name),
                         )
                         .at(s.span, "not a language of the survey")
                         .help(format!("its values: {}", self.languages.join(", "))),
                     );
                     return Err(());
                 }
-                Ok(Constant::String(s.value.clone()))
+                Ok(Constant::String(text))
             }
             Value::Number(n) => {
                 if matches!(
@@ -349,4 +356,32 @@ impl Checker<'_> {
                 }
             })
     }
+}
+
+/// What kind of value a variable compares as: codes and numbers, texts, or dates.
+fn value_class(kind: VariableKind) -> u8 {
+    match kind {
+        VariableKind::Single
+        | VariableKind::Multiple
+        | VariableKind::Integer
+        | VariableKind::Decimal => 0,
+        VariableKind::Text | VariableKind::Hidden => 1,
+        VariableKind::Date => 2,
+    }
+}
+
+/// The value of a string constant: `\x` stands for `x`.
+fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            if let Some(next) = chars.next() {
+                out.push(next);
+            }
+        } else {
+            out.push(c);
+        }
+    }
+    out
 }

@@ -996,6 +996,7 @@ impl<'a> Checker<'a> {
                     min: None,
                     max: None,
                     unit: None,
+                    decimals: None,
                     max_length: None,
                     values: self.languages.clone(),
                     required: false,
@@ -1147,6 +1148,21 @@ impl<'a> Checker<'a> {
             _ => None,
         };
         let unit = self.opt_text(item, "unit", &key("unit"), subst);
+        let decimals = match Self::number(item, "decimals") {
+            Some((v, _, _, true)) if (0.0..=10.0).contains(&v) => Some(v as u32),
+            Some((_, n, span, _)) => {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`decimals {n}` is not a number of decimal places"),
+                    )
+                    .at(span, "expected a whole number from 0 to 10")
+                    .help("`decimals 1` allows answers like 2.5"),
+                );
+                None
+            }
+            None => None,
+        };
         let dropdown = Self::flag(item, "dropdown");
         let var_kind = match kind {
             ElementKind::Single | ElementKind::Scale | ElementKind::Grid => VariableKind::Single,
@@ -1186,6 +1202,7 @@ impl<'a> Checker<'a> {
                 None
             },
             unit: unit.clone(),
+            decimals,
             max_length,
             values: Vec::new(),
             required,
@@ -1417,6 +1434,7 @@ impl<'a> Checker<'a> {
                     min: None,
                     max: None,
                     unit: None,
+                    decimals: None,
                     max_length: Some(DEFAULT_TEXT_LENGTH),
                     values: Vec::new(),
                     required: false,
@@ -1494,7 +1512,7 @@ fn empty_text(key: &str) -> ir::Text {
     }
 }
 
-fn valid_date(s: &str) -> bool {
+pub(super) fn valid_date(s: &str) -> bool {
     let parts: Vec<u32> = s.split('-').filter_map(|p| p.parse().ok()).collect();
     let [y, m, d] = parts[..] else { return false };
     let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
