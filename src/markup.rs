@@ -75,7 +75,7 @@ pub fn parse(text: &str) -> (Vec<Paragraph>, Vec<MarkupIssue>) {
         .filter(|p| !p.is_empty())
         .map(|p| {
             let chars: Vec<char> = p.chars().collect();
-            inline(&chars, &mut issues)
+            inline(&chars, true, &mut issues)
         })
         .collect();
     (paragraphs, issues)
@@ -133,10 +133,13 @@ fn find(chars: &[char], from: usize, pat: &[char]) -> Option<usize> {
     None
 }
 
-/// Index of the unescaped `close` that balances an `open` just before `from`.
-fn matching(chars: &[char], from: usize, open: char, close: char) -> Option<usize> {
-    let mut depth = 0usize;
-    let mut i = from;
+/// For every unescaped `open`, the index of the unescaped `close` that
+/// balances it (`usize::MAX` if none), in one pass: looking for each one
+/// separately would scan to the end of a line of many `[` once per `[`.
+fn balanced(chars: &[char], open: char, close: char) -> Vec<usize> {
+    let mut out = vec![usize::MAX; chars.len()];
+    let mut stack = Vec::new();
+    let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
         if c == '\\' {
@@ -144,20 +147,23 @@ fn matching(chars: &[char], from: usize, open: char, close: char) -> Option<usiz
             continue;
         }
         if c == open {
-            depth += 1;
-        } else if c == close {
-            if depth == 0 {
-                return Some(i);
-            }
-            depth -= 1;
+            stack.push(i);
+        } else if c == close
+            && let Some(o) = stack.pop()
+        {
+            out[o] = i;
         }
         i += 1;
     }
-    None
+    out
 }
 
-fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
+/// Inline markup of `chars`. A link's text holds no links (`links` is
+/// false there): links cannot nest, and so neither can this recursion.
+fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
     let mut out = Vec::new();
+    // Matching brackets and parentheses, computed at the first `[`.
+    let mut pairs: Option<(Vec<usize>, Vec<usize>)> = None;
     let mut i = 0;
     while i < chars.len() {
         let c = chars[i];
@@ -168,7 +174,7 @@ fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
             }
             '*' if chars.get(i + 1) == Some(&'*') => match find(chars, i + 2, &['*', '*']) {
                 Some(end) if end > i + 2 => {
-                    let content = inline(&chars[i + 2..end], issues);
+                    let content = inline(&chars[i + 2..end], links, issues);
                     out.push(Inline::Strong { content });
                     i = end + 2;
                 }
@@ -180,7 +186,7 @@ fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
             },
             '*' => match find(chars, i + 1, &['*']) {
                 Some(end) if end > i + 1 => {
-                    let content = inline(&chars[i + 1..end], issues);
+                    let content = inline(&chars[i + 1..end], links, issues);
                     out.push(Inline::Em { content });
                     i = end + 1;
                 }
@@ -190,12 +196,15 @@ fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
                     i += 1;
                 }
             },
-            '[' => {
+            '[' if links => {
                 // `[text](href)`: the text ends at its matching `]`, which a
                 // `(` must follow; the href at its matching `)`.
-                let link = matching(chars, i + 1, '[', ']')
+                let (brackets, parens) = pairs
+                    .get_or_insert_with(|| (balanced(chars, '[', ']'), balanced(chars, '(', ')')));
+                let found = |at: usize| (at != usize::MAX).then_some(at);
+                let link = found(brackets[i])
                     .filter(|mid| chars.get(mid + 1) == Some(&'('))
-                    .and_then(|mid| matching(chars, mid + 2, '(', ')').map(|close| (mid, close)));
+                    .and_then(|mid| found(parens[mid + 1]).map(|close| (mid, close)));
                 match link {
                     Some((mid, close)) => {
                         let href: String = chars[mid + 2..close].iter().collect();
@@ -203,7 +212,7 @@ fn inline(chars: &[char], issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
                         if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
                             issues.push(MarkupIssue::BadLink { href: href.clone() });
                         }
-                        let content = inline(&chars[i + 1..mid], issues);
+                        let content = inline(&chars[i + 1..mid], false, issues);
                         out.push(Inline::Link { href, content });
                         i = close + 1;
                     }
@@ -281,6 +290,25 @@ mod tests {
         assert_eq!(plain(&p), "w end");
         let (p, _) = parse("[a [b] c](https://x.fi)");
         assert_eq!(plain(&p), "a [b] c");
+    }
+
+    #[test]
+    fn links_do_not_nest_and_brackets_are_linear() {
+        // Nested links would nest the recursion as deep as the brackets go.
+        let deep = format!(
+            "{}a{}",
+            "[".repeat(50_000),
+            "](https://x.fi)".repeat(50_000)
+        );
+        let (p, _) = parse(&deep);
+        assert!(matches!(&p[0][0], Inline::Link { content, .. }
+            if !content.iter().any(|c| matches!(c, Inline::Link { .. }))));
+        // Many `[` that open no link: read in linear time, kept as text.
+        let (p, issues) = parse(&"[".repeat(200_000));
+        assert!(issues.is_empty());
+        assert_eq!(plain(&p).len(), 200_000);
+        let (p, _) = parse(&"[a](b ".repeat(20_000));
+        assert!(plain(&p).starts_with("[a](b [a](b"));
     }
 
     #[test]

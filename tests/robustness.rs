@@ -199,6 +199,12 @@ const SNIPPETS: &[&str] = &[
     " ",
     "\u{feff}",
     "\u{0}",
+    "\u{a0}",
+    "\u{2028}",
+    "\u{200b}",
+    "\r",
+    "\n   \u{a0}x\n",
+    "[[[[a](https://x.fi)](y)](z)",
     "section",
     "question",
     "end",
@@ -264,7 +270,10 @@ fn mutation() -> impl Strategy<Value = Mutation> {
         (any::<Index>(), prop::collection::vec(any::<u8>(), 1..8))
             .prop_map(|(a, b)| Mutation::InsertBytes(a, b)),
         (any::<Index>(), any::<Index>()).prop_map(|(a, b)| Mutation::InsertSnippet(a, b)),
-        (any::<Index>(), "[a-zåäöÅÄÖ \"(){}#\\n🙂é€ñ]{1,12}")
+        (
+            any::<Index>(),
+            "[a-zåäöÅÄÖ \"(){}\\[\\]*#\\n🙂é€ñ\u{a0}\u{2028}\t]{1,12}"
+        )
             .prop_map(|(a, s)| Mutation::InsertText(a, s)),
         (any::<Index>(), 1usize..80, any::<bool>())
             .prop_map(|(a, d, n)| Mutation::DeepCondition(a, d, n)),

@@ -82,19 +82,10 @@ fn check_loaded(
         .files
         .get(&loaded.entry)
         .is_some_and(|f| !f.items.iter().any(|i| i.keyword.value == Keyword::Survey))
-        && loaded.files.get(&loaded.entry).is_some_and(|f| {
-            !f.items.is_empty()
-                && f.items.iter().all(|i| {
-                    matches!(
-                        i.keyword.value,
-                        Keyword::Use
-                            | Keyword::Scale
-                            | Keyword::List
-                            | Keyword::Block
-                            | Keyword::End
-                    ) || in_block(&f.items, i)
-                })
-        });
+        && loaded
+            .files
+            .get(&loaded.entry)
+            .is_some_and(|f| !f.items.is_empty() && only_definitions(&f.items));
     // A module that could not be read leaves its scales, lists and blocks
     // undefined: their uses are then not reported as unknown.
     let incomplete = diagnostics.iter().any(|d| {
@@ -130,20 +121,24 @@ fn check_loaded(
     }
 }
 
-/// Is this item inside a `block … end` of its file?
-fn in_block(items: &[Item], item: &Item) -> bool {
+/// Is every item a definition (`use`, `scale`, `list`, `block`, `end`) or
+/// inside a `block … end`? One pass: asking of each item whether it is in a
+/// block would be quadratic in the items of a large module.
+fn only_definitions(items: &[Item]) -> bool {
     let mut open = false;
-    for i in items {
-        if std::ptr::eq(i, item) {
-            return open;
-        }
+    items.iter().all(|i| {
+        let ok = open
+            || matches!(
+                i.keyword.value,
+                Keyword::Use | Keyword::Scale | Keyword::List | Keyword::Block | Keyword::End
+            );
         match i.keyword.value {
             Keyword::Block => open = true,
             Keyword::End => open = false,
             _ => {}
         }
-    }
-    false
+        ok
+    })
 }
 
 /// A block definition: its head and body items.

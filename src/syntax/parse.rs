@@ -210,8 +210,10 @@ fn stray_text(
 ) {
     let mut i = from;
     while i < to {
-        if let Some(c) = comments.iter().find(|c| c.start as usize == i) {
-            i = c.end as usize;
+        // Comments are in source order: a file of many comment lines and no
+        // item must not compare every comment with every other.
+        if let Ok(k) = comments.binary_search_by_key(&i, |c| c.start as usize) {
+            i = comments[k].end as usize;
             continue;
         }
         let ch = text[i..].chars().next().expect("in bounds");
