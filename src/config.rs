@@ -17,6 +17,11 @@ pub const FILE_NAME: &str = "lomake.yaml";
 #[serde(rename_all = "lowercase")]
 pub enum Target {
     Ir,
+    Schema,
+}
+
+impl Target {
+    pub const ALL: &'static [Target] = &[Target::Ir, Target::Schema];
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

@@ -238,7 +238,10 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
                 .map_or_else(|| PathBuf::from("build"), |o| project_dir.join(o))
         })
     });
-    let targets = config.targets.clone().unwrap_or_else(|| vec![Target::Ir]);
+    let targets = config
+        .targets
+        .clone()
+        .unwrap_or_else(|| Target::ALL.to_vec());
 
     let (mut errors, mut warnings, mut ok, mut modules) = (0usize, 0usize, 0usize, 0usize);
     for file in &files {

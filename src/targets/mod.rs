@@ -1,6 +1,8 @@
 //! Targets: everything `lomake build` writes. Each target reads only the
 //! checked IR ([`crate::ir::Survey`]); none re-parses or re-checks.
 
+pub mod schema;
+
 use std::path::{Path, PathBuf};
 
 use crate::config::Target;
@@ -18,6 +20,16 @@ pub fn build(survey: &Survey, out: &Path, targets: &[Target]) -> std::io::Result
                 let path = dir.join("ir.json");
                 write_if_changed(&path, survey.to_json().as_bytes())?;
                 written.push(path);
+            }
+            Target::Schema => {
+                for lang in &survey.languages {
+                    let lang_dir = dir.join(lang);
+                    std::fs::create_dir_all(&lang_dir)?;
+                    let path = lang_dir.join("response.schema.json");
+                    let text = schema::to_json(&schema::schema(survey, lang));
+                    write_if_changed(&path, text.as_bytes())?;
+                    written.push(path);
+                }
             }
         }
     }
