@@ -16,3 +16,4 @@ pub mod markup;
 pub mod source;
 pub mod syntax;
 pub mod targets;
+pub mod validate;
