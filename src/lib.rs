@@ -13,6 +13,7 @@ pub mod eval;
 pub mod ir;
 pub mod load;
 pub mod markup;
+pub mod sample;
 pub mod source;
 pub mod syntax;
 pub mod targets;

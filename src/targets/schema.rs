@@ -76,8 +76,8 @@ pub fn schema(survey: &Survey, lang: &str) -> Value {
         }
         match &v.condition {
             None => always.push(v.name.clone()),
-            Some(c) => match truth(survey, c) {
-                Some((t, _f)) => {
+            Some(c) => {
+                if let Some((t, _f)) = truth(survey, c) {
                     // Present only when asked.
                     rules.push(json!({
                         "if": {"required": [v.name]},
@@ -89,8 +89,7 @@ pub fn schema(survey: &Survey, lang: &str) -> Value {
                         "then": {"required": [v.name]},
                     }));
                 }
-                None => {}
-            },
+            }
         }
         if v.required {
             rules.push(json!({
