@@ -55,6 +55,17 @@ enum Command {
         #[arg(long, short)]
         out: Option<PathBuf>,
     },
+    /// Check response data (.json, .jsonl) against a survey.
+    Validate(ValidateArgs),
+}
+
+#[derive(Args, Debug)]
+struct ValidateArgs {
+    /// The survey file (.survey).
+    survey: PathBuf,
+    /// Response files: .json (an object or an array of objects) or .jsonl (one object per line).
+    #[arg(required = true)]
+    responses: Vec<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -138,6 +149,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
     let (common, out_dir) = match &cli.command {
         Command::Check(c) => (c, None),
         Command::Build { common, out } => (common, Some(out.clone())),
+        Command::Validate(args) => return run_validate(args, out),
     };
     let cwd = std::env::current_dir().unwrap_or_default();
 
@@ -315,6 +327,66 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
             what = format!("{what} and {}", plural(modules, "module"));
         }
         out.info(&format!("lomake: {verb} {what}"));
+    }
+    status
+}
+
+/// `lomake validate`: docs/validate.md. Problems go to standard output, the
+/// summary for people to standard error.
+fn run_validate(args: &ValidateArgs, out: &mut Output) -> u8 {
+    use lomake::validate::{Format as VFormat, Session, Validator};
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let options = CheckOptions {
+        allow_missing_translations: false,
+        load: LoadOptions {
+            display_base: Some(cwd.clone()),
+        },
+    };
+    if !args.survey.is_file() {
+        out.fatal(&format!("no such survey file: {}", args.survey.display()));
+        return EXIT_USAGE;
+    }
+    let checked = match check::check_file(&DiskLoader, &args.survey, &options) {
+        Ok(c) => c,
+        Err(e) => {
+            out.fatal(&format!("cannot read {}: {e}", args.survey.display()));
+            return EXIT_USAGE;
+        }
+    };
+    if checked.has_errors() {
+        out.diagnostics(&checked.map, &checked.diagnostics);
+        out.info("lomake: the survey has errors; responses were not checked");
+        return EXIT_PROBLEMS;
+    }
+    let Some(survey) = &checked.survey else {
+        out.fatal(&format!(
+            "{} is a module, not a survey (it has no `survey` header)",
+            args.survey.display()
+        ));
+        return EXIT_USAGE;
+    };
+    let validator = Validator::new(survey);
+    let format = match out.format {
+        Format::Human => VFormat::Human,
+        Format::Json => VFormat::Json,
+    };
+    let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut session = Session::new(&validator, format, Box::new(stdout));
+    let mut status = 0u8;
+    for path in &args.responses {
+        let name = path.strip_prefix(&cwd).unwrap_or(path).to_string_lossy();
+        if let Err(e) = session.file(path, &name) {
+            out.fatal(&e.0);
+            status = EXIT_USAGE;
+        }
+    }
+    if !session.all_valid() {
+        status = status.max(EXIT_PROBLEMS);
+    }
+    let quiet = out.quiet;
+    let summary: Option<&mut dyn Write> = if quiet { None } else { Some(&mut out.stream) };
+    if session.finish(summary).is_err() {
+        return EXIT_USAGE;
     }
     status
 }
