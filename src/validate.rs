@@ -1258,8 +1258,8 @@ impl<'v, 's> Session<'v, 's> {
             for (k, v, c) in top {
                 let _ = writeln!(
                     s,
-                    "  {c:>width$}  {k} {}",
-                    v.map_or(String::new(), |v| format!("`{}`", one_line(v)))
+                    "  {c:>width$}  {k}{}",
+                    v.map_or(String::new(), |v| format!(" `{}`", one_line(v)))
                 );
             }
             if self.other > 0 {
