@@ -375,10 +375,12 @@ pub fn truth(survey: &Survey, c: &Condition) -> Option<(Value, Value)> {
         }
         Condition::Substantive { var } => {
             let m = missing(var);
+            // Any value but `null`, an array (below) or a missing code, as
+            // in `eval`: a boolean or an object counts as substantive there.
             let scalar = if m.is_empty() {
-                json!({"type": ["number", "string"]})
+                json!({"not": {"type": ["null", "array"]}})
             } else {
-                json!({"type": ["number", "string"], "not": {"enum": m}})
+                json!({"not": {"anyOf": [{"type": ["null", "array"]}, {"enum": m}]}})
             };
             let array = if m.is_empty() {
                 json!({"type": "array", "minItems": 1})
