@@ -485,7 +485,15 @@ fn compare_vars(survey: &Survey, var: &str, cmp: Cmp, other: &str) -> Option<(Va
                 Cmp::Gt => x.code > y.code,
                 Cmp::Ge => x.code >= y.code,
             };
-            let pair = json!({"required": [var, other], "properties": {var: {"const": x.code}, other: {"const": y.code}}});
+            let pair = if var == other {
+                // `x = x`: one variable has one value.
+                if x.code != y.code {
+                    continue;
+                }
+                json!({"required": [var], "properties": {var: {"const": x.code}}})
+            } else {
+                json!({"required": [var, other], "properties": {var: {"const": x.code}, other: {"const": y.code}}})
+            };
             if holds { t.push(pair) } else { f.push(pair) }
         }
     }
