@@ -605,3 +605,43 @@ fn other_kinds() {
         "{base}"
     );
 }
+
+/// Every `x-lomake-*` keyword the target writes is documented in
+/// `docs/schema.md`, and the documentation names no keyword it does not write.
+#[test]
+fn every_annotation_is_documented() {
+    fn keys(v: &Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            Value::Object(m) => {
+                for (k, x) in m {
+                    // The IR condition inside `x-lomake-condition` is data.
+                    if k.starts_with("x-lomake-") {
+                        out.insert(k.clone());
+                    }
+                    if k != "x-lomake-condition" && k != "x-lomake-survey" {
+                        keys(x, out);
+                    }
+                }
+            }
+            Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            _ => {}
+        }
+    }
+    let mut written = std::collections::BTreeSet::new();
+    for path in SURVEYS
+        .iter()
+        .copied()
+        .chain(["tests/fixtures/schema/kinds.survey"])
+    {
+        let ir = compile(&root().join(path));
+        keys(&schema::schema(&ir, "en"), &mut written);
+    }
+    let doc = std::fs::read_to_string(root().join("docs/schema.md")).unwrap();
+    let mut documented = std::collections::BTreeSet::new();
+    for piece in doc.split('`').skip(1).step_by(2) {
+        if piece.starts_with("x-lomake-") && !piece.contains(['*', ' ', '"']) {
+            documented.insert(piece.to_string());
+        }
+    }
+    assert_eq!(written, documented, "written by the target vs documented");
+}
