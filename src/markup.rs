@@ -78,6 +78,10 @@ pub fn parse(text: &str) -> (Vec<Paragraph>, Vec<MarkupIssue>) {
             inline(&chars, true, &mut issues)
         })
         .collect();
+    // Each distinct problem once: a line of many unclosed `*` would give as
+    // many identical warnings, each showing the whole line.
+    let mut seen = std::collections::BTreeSet::new();
+    issues.retain(|issue| seen.insert(format!("{issue:?}")));
     (paragraphs, issues)
 }
 
@@ -108,6 +112,17 @@ fn push_text(out: &mut Vec<Inline>, s: &str) {
     } else {
         out.push(Inline::Text {
             text: s.to_string(),
+        });
+    }
+}
+
+/// Like [`push_text`] for one character, without a `String` for it.
+fn push_char(out: &mut Vec<Inline>, c: char) {
+    if let Some(Inline::Text { text }) = out.last_mut() {
+        text.push(c);
+    } else {
+        out.push(Inline::Text {
+            text: c.to_string(),
         });
     }
 }
@@ -169,7 +184,7 @@ fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inl
         let c = chars[i];
         match c {
             '\\' if i + 1 < chars.len() => {
-                push_text(&mut out, &chars[i + 1].to_string());
+                push_char(&mut out, chars[i + 1]);
                 i += 2;
             }
             '*' if chars.get(i + 1) == Some(&'*') => match find(chars, i + 2, &['*', '*']) {
@@ -223,7 +238,7 @@ fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inl
                 }
             }
             _ => {
-                push_text(&mut out, &c.to_string());
+                push_char(&mut out, c);
                 i += 1;
             }
         }
@@ -309,6 +324,14 @@ mod tests {
         assert_eq!(plain(&p).len(), 200_000);
         let (p, _) = parse(&"[a](b ".repeat(20_000));
         assert!(plain(&p).starts_with("[a](b [a](b"));
+    }
+
+    #[test]
+    fn each_problem_is_reported_once() {
+        let (_, issues) = parse(&"*a** ".repeat(1000));
+        assert_eq!(issues.len(), 2, "{issues:?}");
+        let (_, issues) = parse("[a](ftp://x) [b](ftp://x) [c](ftp://y)");
+        assert_eq!(issues.len(), 2, "{issues:?}");
     }
 
     #[test]
