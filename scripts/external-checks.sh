@@ -49,5 +49,33 @@ json.dump(ir, open(sys.argv[1] + "/broken-ir.json", "w"))
 PY
 run "a broken IR is refused" bash -c "! '$bin/check-instance' docs/ir.schema.json '$out/broken-ir.json' >/dev/null 2>&1"
 
+# Every response schema (and that of the test survey of every kind) is a
+# valid 2020-12 schema without unknown keywords (x-lomake-* allowed), with
+# every $ref resolving.
+./target/release/lomake --quiet build tests/fixtures/schema/kinds.survey --out "$out/fixtures"
+for schema in "$out"/*/*/response.schema.json "$out"/fixtures/*/*/response.schema.json; do
+  run "$schema is a valid JSON Schema" "$bin/check-jsonschema-meta" --strict "$schema"
+done
+# Responses: tests/fixtures/responses/schema/<survey-id>--valid-*.json pass
+# every language's schema, <survey-id>--invalid-*.json fail it.
+responses=tests/fixtures/responses/schema
+ls "$responses"/*--valid-*.json "$responses"/*--invalid-*.json >/dev/null
+for response in "$responses"/*.json; do
+  name="$(basename "$response" .json)"
+  survey="${name%%--*}"
+  for schema in "$out/$survey"/*/response.schema.json; do
+    lang="$(basename "$(dirname "$schema")")"
+    case "$name" in
+      *--valid-*)
+        run "$name passes the $lang schema" "$bin/check-instance" "$schema" "$response" ;;
+      *--invalid-*)
+        run "$name fails the $lang schema" \
+          bash -c "! '$bin/check-instance' '$schema' '$response' >/dev/null 2>&1" ;;
+      *)
+        run "$name is named <survey-id>--valid-* or --invalid-*" false ;;
+    esac
+  done
+done
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

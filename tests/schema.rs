@@ -645,3 +645,47 @@ fn every_annotation_is_documented() {
     }
     assert_eq!(written, documented, "written by the target vs documented");
 }
+
+/// The response fixtures that `scripts/external-checks.sh` gives to Python
+/// `jsonschema` (`tests/fixtures/responses/schema/<survey-id>--valid-*.json`
+/// and `--invalid-*.json`) get the same verdict from the `jsonschema` crate
+/// and from `lomake validate`.
+#[test]
+fn response_fixtures() {
+    let dir = root().join("tests/fixtures/responses/schema");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "json"))
+        .collect();
+    files.sort();
+    let surveys: Vec<Survey> = SURVEYS.iter().map(|p| compile(&root().join(p))).collect();
+    let (mut valid, mut invalid) = (0, 0);
+    for path in &files {
+        let name = path.file_stem().unwrap().to_string_lossy().to_string();
+        let (id, what) = name.split_once("--").expect("<survey-id>--<what>.json");
+        let ir = surveys
+            .iter()
+            .find(|s| s.id == id)
+            .unwrap_or_else(|| panic!("{name}: no survey {id}"));
+        let want = if what.starts_with("valid-") {
+            valid += 1;
+            true
+        } else {
+            assert!(what.starts_with("invalid-"), "{name}");
+            invalid += 1;
+            false
+        };
+        let r: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        for lang in &ir.languages {
+            let ok = validator(&schema::schema(ir, lang)).is_valid(&r);
+            assert_eq!(ok, want, "{name}: the {lang} schema");
+        }
+        let problems = lomake::validate::check_response(ir, &r);
+        assert_eq!(problems.is_empty(), want, "{name}: {problems:?}");
+    }
+    assert!(
+        valid >= 3 && invalid >= 5,
+        "{valid} valid, {invalid} invalid"
+    );
+}
