@@ -679,3 +679,81 @@ fn cli_exit_codes() {
     ]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+/// The fast path that accepts valid JSON lines without building a `Value`
+/// agrees with the full check, on sampled responses and on mutations of
+/// every variable and envelope field.
+#[test]
+fn the_fast_path_agrees_with_the_full_check() {
+    let odd = [
+        None,
+        Some(Value::Null),
+        Some(json!(1)),
+        Some(json!(1.0)),
+        Some(json!(1.5)),
+        Some(json!(2)),
+        Some(json!(5)),
+        Some(json!(99)),
+        Some(json!(1000)),
+        Some(json!(-1)),
+        Some(json!("fi")),
+        Some(json!("2001-02-28")),
+        Some(json!("2023-02-01T09:30:00Z")),
+        Some(json!("x".repeat(201))),
+        Some(json!([])),
+        Some(json!([1])),
+        Some(json!([1, 2])),
+        Some(json!([1, 1])),
+        Some(json!([6, 1])),
+        Some(json!([99])),
+        Some(json!([99, 1])),
+        Some(json!([1, 2, 3, 4, 5, 6])),
+        Some(json!(["1"])),
+        Some(json!(true)),
+        Some(json!({})),
+    ];
+    for path in [BAROMETER, KINDS_SURVEY] {
+        let s = build(path);
+        let v = Validator::new(&s);
+        let mut names: Vec<String> = s.variables.iter().map(|v| v.name.clone()).collect();
+        names.extend(
+            [
+                "_survey",
+                "_version",
+                "_status",
+                "_submitted",
+                "_id",
+                "extra",
+            ]
+            .map(String::from),
+        );
+        for status in [Status::Complete, Status::Partial] {
+            let options = Options {
+                status,
+                ..Options::default()
+            };
+            for seed in 0..6 {
+                let base = sample_response(&s, seed, &options);
+                assert!(v.quick_valid(base.to_string().as_bytes()), "{base}");
+                for name in &names {
+                    for o in &odd {
+                        let r = with(&base, &[(name.as_str(), o.clone())]);
+                        let slow = v.check(&r).is_empty();
+                        let quick = v.quick_valid(r.to_string().as_bytes());
+                        assert_eq!(quick, slow, "{path}: {name} = {o:?} in {r}");
+                    }
+                }
+            }
+        }
+    }
+    // Not for the fast path: a repeated name, a non-object, broken JSON.
+    let s = barometer();
+    let v = Validator::new(&s);
+    let text = valid().to_string();
+    assert!(v.quick_valid(text.as_bytes()));
+    let repeated = text.replacen('{', "{\"region\": 6, ", 1);
+    assert!(!v.quick_valid(repeated.as_bytes()));
+    assert!(!v.quick_valid(b"[1]"));
+    assert!(!v.quick_valid(&text.as_bytes()[..text.len() - 1]));
+    assert!(!v.quick_valid(format!("{text} x").as_bytes()));
+}
