@@ -1309,9 +1309,9 @@ fn quick_value(v: &Var, s: &Slot, complete: bool) -> bool {
             !(v.max.is_some_and(|m| n > m) || (!exclusive && v.min.is_some_and(|m| n < m)))
         }
         (VariableKind::Integer | VariableKind::Decimal, Slot::Num(x)) => {
-            !(var.kind == VariableKind::Integer && x.fract() != 0.0)
-                && !v.min.is_some_and(|m| *x < m)
-                && !v.max.is_some_and(|m| *x > m)
+            let fractional = var.kind == VariableKind::Integer && x.fract() != 0.0;
+            let outside = v.min.is_some_and(|m| *x < m) || v.max.is_some_and(|m| *x > m);
+            !(fractional || outside)
         }
         (VariableKind::Text, Slot::Str(x)) => var
             .max_length
