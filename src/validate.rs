@@ -1175,6 +1175,10 @@ impl<'de> Visitor<'de> for Slots<'_, '_> {
         let mut env: [Option<Slot<'de>>; 5] = [None, None, None, None, None];
         let mut slots: Vec<Option<Slot<'de>>> =
             (0..self.validator.vars.len()).map(|_| None).collect();
+        // Responses usually list variables in questionnaire order: try the
+        // variable after the last one first, then the index.
+        let vars = &self.validator.vars;
+        let mut next = 0usize;
         while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
             let envelope = if key.starts_with('_') {
                 ENVELOPE.iter().position(|n| *n == key)
@@ -1183,7 +1187,11 @@ impl<'de> Visitor<'de> for Slots<'_, '_> {
             };
             let slot = if let Some(e) = envelope {
                 &mut env[e]
+            } else if next < vars.len() && vars[next].var.name == key {
+                next += 1;
+                &mut slots[next - 1]
             } else if let Some(&i) = self.validator.index.get(key.as_ref()) {
+                next = i + 1;
                 &mut slots[i]
             } else {
                 return Err(give_up::<A::Error>());
