@@ -21,17 +21,17 @@ pub struct Survey {
     /// Ordered; the first is the source language.
     pub languages: Vec<String>,
     pub title: Text,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub closes: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub introduction: Option<Introduction>,
     /// Every answer list a question uses, named ones first in source order.
     pub lists: Vec<AnswerList>,
@@ -52,7 +52,11 @@ pub struct Text {
     pub translations: IndexMap<String, Translation>,
 }
 
+/// One language of a text. In `ir.json`, `plain` is left out when it equals
+/// `raw`, and `markup` when it is just `plain` as one paragraph: most texts
+/// have no markup, and the IR stays a third of the size.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(into = "TranslationRepr", from = "TranslationRepr")]
 pub struct Translation {
     /// The text as written (indentation stripped, escapes kept).
     pub raw: String,
@@ -60,19 +64,67 @@ pub struct Translation {
     pub plain: String,
     /// The parsed markup: paragraphs of inline content.
     pub markup: Vec<Paragraph>,
-    #[serde(skip_serializing_if = "Option::is_none")]
     pub reviewed: Option<String>,
+}
+
+/// How a [`Translation`] is written in `ir.json`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+struct TranslationRepr {
+    raw: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    plain: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    markup: Option<Vec<Paragraph>>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    reviewed: Option<String>,
+}
+
+/// The markup of a text without any: one paragraph of plain text.
+fn unmarked(plain: &str) -> Vec<Paragraph> {
+    if plain.is_empty() {
+        Vec::new()
+    } else {
+        vec![vec![crate::markup::Inline::Text {
+            text: plain.to_string(),
+        }]]
+    }
+}
+
+impl From<Translation> for TranslationRepr {
+    fn from(t: Translation) -> TranslationRepr {
+        let markup = (t.markup != unmarked(&t.plain)).then_some(t.markup);
+        let plain = (t.plain != t.raw).then_some(t.plain);
+        TranslationRepr {
+            raw: t.raw,
+            plain,
+            markup,
+            reviewed: t.reviewed,
+        }
+    }
+}
+
+impl From<TranslationRepr> for Translation {
+    fn from(r: TranslationRepr) -> Translation {
+        let plain = r.plain.unwrap_or_else(|| r.raw.clone());
+        let markup = r.markup.unwrap_or_else(|| unmarked(&plain));
+        Translation {
+            raw: r.raw,
+            plain,
+            markup,
+            reviewed: r.reviewed,
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Introduction {
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub title: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub privacy: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub accessibility: Option<Text>,
 }
 
@@ -100,13 +152,13 @@ pub struct AnswerList {
 pub struct AnswerOption {
     pub code: i64,
     /// Absent for codes of a `values` range that carry no label of their own.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub label: Option<Text>,
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub missing: bool,
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub exclusive: bool,
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub other: bool,
 }
 
@@ -118,12 +170,12 @@ fn is_false(b: &bool) -> bool {
 pub struct Section {
     pub name: String,
     pub title: Text,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub intro: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
     /// When the section is shown at all (its own and its block's conditions).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
     pub elements: Vec<Element>,
 }
@@ -133,19 +185,19 @@ pub struct Section {
 pub struct Element {
     pub name: String,
     pub kind: ElementKind,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<Text>,
     /// The answer list (by name in `Survey::lists`).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub items: Vec<GridItem>,
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub dropdown: bool,
     /// The fully combined condition (section, block and own).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
     /// The variables this element produces, by name.
     pub variables: Vec<String>,
@@ -199,45 +251,45 @@ pub struct Variable {
     pub section: String,
     pub label: Text,
     /// The question text (for grid items: the item's text).
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub level: Option<Level>,
     /// Declared missing codes of its list (`99`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub missing_codes: Vec<i64>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub min: Option<serde_json::Number>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<serde_json::Number>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub unit: Option<Text>,
     /// Decimal places of a decimal answer.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimals: Option<u32>,
     /// Maximum length of a text in Unicode code points.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_length: Option<u32>,
     /// Allowed values of a hidden variable (the survey's languages for `lang`).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub values: Vec<String>,
-    #[serde(skip_serializing_if = "is_false")]
+    #[serde(default, skip_serializing_if = "is_false")]
     pub required: bool,
     pub disclosure: Disclosure,
     /// When the variable is asked: the fully combined condition. Absent = always.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub condition: Option<Condition>,
     /// For an "other, please specify" text: the question and code it belongs to.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub other_of: Option<OtherOf>,
     /// Column names in the flat data layout.
     pub columns: Vec<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
     /// Reserved for wave lineage: the variable this one continues, as written.
-    #[serde(skip_serializing_if = "Option::is_none")]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub continues: Option<String>,
 }
 

@@ -170,3 +170,18 @@ fn barometer_2020_differs_as_specified() {
         assert!(ir.variable(gone).is_none(), "{gone}");
     }
 }
+
+/// `ir.json` reads back into the same IR (texts without markup are written
+/// compactly and restored in full).
+#[test]
+fn ir_json_round_trips() {
+    for path in [
+        "surveys/partnership-barometer-2023.survey",
+        "surveys/partnership-barometer-2020.survey",
+    ] {
+        let ir = build(path);
+        let back: Survey = serde_json::from_str(&ir.to_json()).unwrap();
+        assert_eq!(back, ir, "{path}");
+        assert_eq!(back.to_json(), ir.to_json(), "{path}");
+    }
+}
