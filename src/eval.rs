@@ -44,20 +44,19 @@ impl Truth {
 /// Evaluates a condition on one response. `missing_codes` tells, per
 /// variable, which codes are declared missing (from the IR).
 pub fn eval(cond: &Condition, response: &Map<String, Value>, survey: &Survey) -> Truth {
-    let missing = |var: &str| -> Vec<i64> {
+    let missing = |var: &str| -> &[i64] {
         survey
             .variable(var)
-            .map(|v| v.missing_codes.clone())
-            .unwrap_or_default()
+            .map_or(&[][..], |v| v.missing_codes.as_slice())
     };
     eval_with(cond, response, &missing)
 }
 
 /// Like [`eval`], with the missing codes given by a function.
-pub fn eval_with(
+pub fn eval_with<'m>(
     cond: &Condition,
     response: &Map<String, Value>,
-    missing: &dyn Fn(&str) -> Vec<i64>,
+    missing: &dyn Fn(&str) -> &'m [i64],
 ) -> Truth {
     let get = |var: &str| value(response, var);
     match cond {
@@ -89,15 +88,15 @@ pub fn eval_with(
             let m = missing(var);
             Truth::from_bool(match get(var) {
                 None => false,
-                Some(Value::Array(items)) => items.iter().any(|v| !is_missing_code(v, &m)),
-                Some(v) => !is_missing_code(v, &m),
+                Some(Value::Array(items)) => items.iter().any(|v| !is_missing_code(v, m)),
+                Some(v) => !is_missing_code(v, m),
             })
         }
         Condition::Compare { var, cmp, value } => {
             let m = missing(var);
             match get(var) {
                 None => Truth::Unknown,
-                Some(v) => compare(v, *cmp, &constant_value(value), &m),
+                Some(v) => compare(v, *cmp, &constant_value(value), m),
             }
         }
         Condition::CompareVars { var, cmp, other } => {
@@ -106,7 +105,7 @@ pub fn eval_with(
             match (get(var), get(other)) {
                 (None, _) | (_, None) => Truth::Unknown,
                 (Some(a), Some(b)) => {
-                    if is_ordering(*cmp) && (is_missing_code(a, &m) || is_missing_code(b, &mo)) {
+                    if is_ordering(*cmp) && (is_missing_code(a, m) || is_missing_code(b, mo)) {
                         Truth::Unknown
                     } else {
                         compare(a, *cmp, b, &[])
@@ -197,7 +196,7 @@ mod tests {
     use serde_json::json;
 
     fn run(c: &Condition, r: Value) -> Truth {
-        eval_with(c, r.as_object().unwrap(), &|_| vec![99])
+        eval_with(c, r.as_object().unwrap(), &|_| &[99][..])
     }
 
     #[test]

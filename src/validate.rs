@@ -193,11 +193,10 @@ impl<'s> Validator<'s> {
     }
 
     /// The declared missing codes of a variable, for [`eval_with`].
-    fn missing_codes(&self, name: &str) -> Vec<i64> {
+    fn missing_codes(&self, name: &str) -> &[i64] {
         self.index
             .get(name)
-            .map(|&i| self.vars[i].var.missing_codes.clone())
-            .unwrap_or_default()
+            .map_or(&[][..], |&i| self.vars[i].var.missing_codes.as_slice())
     }
 
     pub fn survey(&self) -> &'s Survey {
@@ -673,12 +672,12 @@ impl<'s> Validator<'s> {
     }
 
     /// Why a condition is not true: what it needs and what the response has.
-    fn explain(
+    fn explain<'m>(
         &self,
         cond: &Condition,
         map: &Map<String, Value>,
         asked: &[bool],
-        missing: &dyn Fn(&str) -> Vec<i64>,
+        missing: &dyn Fn(&str) -> &'m [i64],
     ) -> String {
         // In a conjunction, only the parts that are not true.
         let failing: Vec<&Condition> = match cond {
