@@ -36,7 +36,9 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
         let chunk = &text[start..end];
         if scan.unclosed.iter().any(|&u| u >= start && u < end) {
-            continue; // already reported as E004
+            // Already reported as E004; references to the item stay quiet.
+            broken.extend(item_name(chunk));
+            continue;
         }
         if let Some((depth_at, depth_end)) = too_deep(chunk) {
             diagnostics.push(
@@ -369,13 +371,73 @@ fn syntax_help(chunk: &str, pos: usize, found: &str) -> Option<String> {
         );
     }
     if found.starts_with('"') {
-        let before = chunk[..pos].trim_end();
-        if before.ends_with(|c: char| c.is_alphanumeric()) {
-            return None;
-        }
+        // Every text in the language follows a language code or `version`.
         return Some("put the language code before the text, as in `fi \"Teksti\"`".into());
     }
+    if found.chars().all(|c| c.is_alphanumeric() || c == '_') {
+        const PROPERTIES: &[&str] = &[
+            "title",
+            "description",
+            "organisation",
+            "label",
+            "text",
+            "help",
+            "intro",
+            "note",
+            "privacy",
+            "accessibility",
+            "unit",
+            "option",
+            "item",
+            "values",
+            "when",
+            "languages",
+            "version",
+            "opens",
+            "closes",
+            "min",
+            "max",
+            "minlength",
+            "maxlength",
+            "decimals",
+            "identifying",
+            "indirectly",
+            "required",
+            "dropdown",
+            "continues",
+            "missing",
+            "exclusive",
+            "other",
+        ];
+        // The misspelt word is the one found, or the one just before it
+        // (read as a language code, so that a text was expected next).
+        let before = chunk[..pos].trim_end();
+        let prev = &before[before
+            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |i| i + 1)..];
+        for word in [found, prev] {
+            if word.len() >= 3
+                && !PROPERTIES.contains(&word)
+                && let Some(k) = crate::diagnostics::did_you_mean(word, PROPERTIES.iter().copied())
+            {
+                return Some(format!("`{word}` is not a property; did you mean `{k}`?"));
+            }
+        }
+    }
+    if found == "=" && chunk[..pos].ends_with('=') {
+        return Some("equality is a single `=`, as in `nat_part = 1`".into());
+    }
     None
+}
+
+/// The name of an item (`question q …` → `q`), from its first line.
+fn item_name(chunk: &str) -> Option<String> {
+    chunk.split_whitespace().nth(1).map(|n| {
+        n.split(|c: char| !(c.is_alphanumeric() || c == '_' || c == '{' || c == '}'))
+            .next()
+            .unwrap_or(n)
+            .to_string()
+    })
 }
 
 /// The token at `pos`: a word, a quoted string up to the end of the line, or one character.
