@@ -322,8 +322,7 @@ impl<'a> P<'a> {
     /// `number = @{ "-"? ~ ASCII_DIGIT+ ~ ("." ~ ASCII_DIGIT+)? }`
     fn number(&mut self) -> Option<Spanned<Number>> {
         let (start, _) = self.code_r()?;
-        if self.peek() == Some(b'.') && self.s.get(self.pos + 1).is_some_and(u8::is_ascii_digit)
-        {
+        if self.peek() == Some(b'.') && self.s.get(self.pos + 1).is_some_and(u8::is_ascii_digit) {
             self.pos += 1;
             self.digits();
         }
@@ -336,10 +335,13 @@ impl<'a> P<'a> {
     /// `date = @{ ASCII_DIGIT{4} ~ "-" ~ ASCII_DIGIT{2} ~ "-" ~ ASCII_DIGIT{2} }`
     fn date(&mut self) -> Option<R> {
         let rest = self.s.get(self.pos..self.pos + 10)?;
-        let ok = rest
-            .iter()
-            .enumerate()
-            .all(|(i, b)| if i == 4 || i == 7 { *b == b'-' } else { b.is_ascii_digit() });
+        let ok = rest.iter().enumerate().all(|(i, b)| {
+            if i == 4 || i == 7 {
+                *b == b'-'
+            } else {
+                b.is_ascii_digit()
+            }
+        });
         if !ok {
             return None;
         }
@@ -637,7 +639,10 @@ impl<'a> P<'a> {
             });
             self.skip();
             let texts = self.translations();
-            (self.spanned(k), PropertyValue::Option { code, flags, texts })
+            (
+                self.spanned(k),
+                PropertyValue::Option { code, flags, texts },
+            )
         } else if let Some(k) = self.kw(&["item"]) {
             // grid_item_prop = { kw_item ~ name ~ translation* ~ item_label? }
             self.skip();
@@ -653,7 +658,10 @@ impl<'a> P<'a> {
                 let texts = p.translations();
                 Some((p.span((l.0, p.pos)), texts))
             });
-            (self.spanned(k), PropertyValue::GridItem { name, texts, label })
+            (
+                self.spanned(k),
+                PropertyValue::GridItem { name, texts, label },
+            )
         } else if let Some(k) = self.kw(&["values"]) {
             // values_prop = { kw_values ~ code ~ ".." ~ code }
             self.skip();

@@ -2,6 +2,7 @@
 //! the syntax tree. Nothing here knows what a survey means.
 
 pub mod ast;
+pub mod fast;
 pub mod parse;
 
 pub use parse::parse;
