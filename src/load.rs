@@ -103,10 +103,24 @@ fn add_file(
             // that whole character, never into the middle of it.
             let at = at.min(len);
             let end = text_char_end(&loaded.map.get(id).text, at);
+            let (label, help) = match why {
+                "it is empty" => (
+                    "empty file",
+                    "a survey file starts with `survey <id>`; see docs/language.md",
+                ),
+                w if w.contains("NUL") => (
+                    "NUL byte",
+                    "lomake reads text files; is this a binary file or a UTF-16 file? Save it as UTF-8",
+                ),
+                _ => (
+                    "not UTF-8 from here",
+                    "lomake reads UTF-8 text files; save the file as UTF-8",
+                ),
+            };
             diagnostics.push(
                 Diagnostic::new(Code::Unreadable, format!("this file cannot be read: {why}"))
-                    .at(Span::new(id, at, end), "here")
-                    .help("lomake reads UTF-8 text files; save the file as UTF-8"),
+                    .at(Span::new(id, at, end), label)
+                    .help(help),
             );
             id
         }
@@ -175,7 +189,7 @@ fn follow_imports(
         .unwrap_or_default();
     for (rel, span) in uses {
         let target = normalize(&dir.join(&rel));
-        if !target.starts_with(&loaded.root) {
+        if outside(&target, &loaded.root) {
             diagnostics.push(
                 Diagnostic::new(
                     Code::ModuleOutsideRoot,
@@ -240,5 +254,33 @@ impl IfEmpty for String {
         } else {
             self
         }
+    }
+}
+
+/// Does `target` lie outside `root`? Both are normalized; a relative root
+/// (even an empty one: the current folder) contains no path that climbs out
+/// of it with `..`.
+fn outside(target: &Path, root: &Path) -> bool {
+    if root.as_os_str().is_empty() {
+        return target.is_absolute()
+            || target.components().next() == Some(std::path::Component::ParentDir);
+    }
+    !target.starts_with(root)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn outside_the_root() {
+        assert!(outside(Path::new("../x.survey"), Path::new("")));
+        assert!(!outside(Path::new("common/x.survey"), Path::new("")));
+        assert!(outside(Path::new("../x.survey"), Path::new("surveys")));
+        assert!(!outside(
+            Path::new("surveys/common/x.survey"),
+            Path::new("surveys")
+        ));
+        assert!(outside(Path::new("/etc/x.survey"), Path::new("/work/p")));
     }
 }

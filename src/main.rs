@@ -211,26 +211,28 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
     // Expand folders to the survey files in them.
     let mut files = Vec::new();
     let mut status = 0u8;
-    for p in &paths {
+    for given in &paths {
+        // Absolute, so that the project root is found however the path is written.
+        let p = &cwd.join(given);
         if p.is_dir() {
             match survey_files(p) {
                 Ok(found) if found.is_empty() => {
                     out.fatal(&format!(
                         "no survey files (*.survey with a `survey` header) in {}",
-                        p.display()
+                        given.display()
                     ));
                     status = EXIT_USAGE;
                 }
                 Ok(found) => files.extend(found),
                 Err(e) => {
-                    out.fatal(&format!("cannot read folder {}: {e}", p.display()));
+                    out.fatal(&format!("cannot read folder {}: {e}", given.display()));
                     status = EXIT_USAGE;
                 }
             }
         } else if p.exists() {
             files.push(p.clone());
         } else {
-            out.fatal(&format!("no such file or folder: {}", p.display()));
+            out.fatal(&format!("no such file or folder: {}", given.display()));
             status = EXIT_USAGE;
         }
     }
@@ -260,7 +262,8 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         let checked: Checked = match check::check_file(&DiskLoader, file, &options) {
             Ok(c) => c,
             Err(e) => {
-                out.fatal(&format!("cannot read {}: {e}", file.display()));
+                let shown = file.strip_prefix(&cwd).unwrap_or(file);
+                out.fatal(&format!("cannot read {}: {e}", shown.display()));
                 status = EXIT_USAGE;
                 continue;
             }

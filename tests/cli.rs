@@ -255,23 +255,24 @@ fn unwritable_out_exits_2() {
 #[test]
 fn unreadable_sources_exit_1_with_a_located_diagnostic() {
     let p = Project::new("unreadable");
-    let cases: [(&str, &[u8], &str); 3] = [
+    let cases: [(&str, &[u8], &str, &str); 3] = [
         (
             "latin1.survey",
             b"survey x\n  title\n    fi \"Kyll\xe4\"\n",
             "latin1.survey:3:13",
+            "not UTF-8 from here",
         ),
-        ("nul.survey", b"survey x\n\0\n", "nul.survey:2:1"),
-        ("empty.survey", b"", "empty.survey:1:1"),
+        ("nul.survey", b"survey x\n\0\n", "nul.survey:2:1", "NUL byte"),
+        ("empty.survey", b"", "empty.survey:1:1", "empty file"),
     ];
-    for (name, bytes, location) in cases {
+    for (name, bytes, location, label) in cases {
         p.file(name, bytes);
         let o = p.run(&["check", name]);
         let err = stderr(&o);
         assert_eq!(code(&o), 1, "{name}: {err}");
         assert!(err.starts_with("error[E001]: "), "{name}: {err}");
         assert!(err.contains(&format!("┌─ {location}\n")), "{name}: {err}");
-        assert!(err.contains(" ^ here\n"), "{name}: {err}");
+        assert!(err.contains(&format!(" {label}\n")), "{name}: {err}");
     }
 }
 
