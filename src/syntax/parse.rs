@@ -56,14 +56,14 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             );
             continue;
         }
-        match LomakeParser::parse(Rule::item_only, chunk) {
-            Ok(mut pairs) => {
-                let top = pairs.next().expect("item_only matched");
-                let conv = Converter { file, base: start };
-                if let Some(pair) = top.into_inner().find(|p| p.as_rule() != Rule::EOI) {
-                    items.push(conv.item(pair));
-                }
-            }
+        // The hand-written parser reads well-formed items; pest, the
+        // specification, reads the rest and phrases the errors.
+        if let Some(item) = super::fast::parse_item(file, start, chunk) {
+            items.push(item);
+            continue;
+        }
+        match pest_item(file, start, chunk) {
+            Ok(item) => items.extend(item),
             Err(e) => {
                 diagnostics.push(syntax_error(file, start, chunk, &e));
                 if let Some(name) = chunk.split_whitespace().nth(1) {
@@ -81,6 +81,54 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         },
         diagnostics,
     )
+}
+
+/// Parses one item chunk with pest and converts it to the tree.
+fn pest_item(
+    file: FileId,
+    base: usize,
+    chunk: &str,
+) -> Result<Option<Item>, Box<pest::error::Error<Rule>>> {
+    let mut pairs = LomakeParser::parse(Rule::item_only, chunk).map_err(Box::new)?;
+    let Some(top) = pairs.next() else {
+        return Ok(None);
+    };
+    let conv = Converter { file, base };
+    Ok(top
+        .into_inner()
+        .find(|p| p.as_rule() != Rule::EOI)
+        .map(|pair| conv.item(pair)))
+}
+
+/// The pest path alone, for the tests that compare it with the fast path.
+#[doc(hidden)]
+pub fn parse_item_with_pest(file: FileId, base: usize, chunk: &str) -> Option<Item> {
+    pest_item(file, base, chunk).ok().flatten()
+}
+
+/// The item chunks `parse` hands to the item parsers (`(start, end)` byte
+/// ranges; chunks with an unclosed `"""` or too deep a condition are left
+/// out, as `parse` reports them without parsing). For tests.
+#[doc(hidden)]
+pub fn item_chunks(text: &str) -> Vec<(usize, usize)> {
+    let scan = scan(FileId(0), text, &mut Vec::new());
+    let mut out = Vec::new();
+    for (i, &start) in scan.starts.iter().enumerate() {
+        let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
+        if scan.unclosed.iter().any(|&u| u >= start && u < end)
+            || too_deep(&text[start..end]).is_some()
+        {
+            continue;
+        }
+        out.push((start, end));
+    }
+    out
+}
+
+/// Whether `parse` would refuse this chunk as nested too deep. For tests.
+#[doc(hidden)]
+pub fn is_too_deep(chunk: &str) -> bool {
+    too_deep(chunk).is_some()
 }
 
 /// Item starts, comments and unclosed multi-line texts of one file.
