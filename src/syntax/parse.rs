@@ -54,6 +54,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 )
                 .help("split the condition, or remove redundant parentheses and double `not`s"),
             );
+            broken.extend(item_name(chunk));
             continue;
         }
         // The hand-written parser reads well-formed items; pest, the
@@ -66,9 +67,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             Ok(item) => items.extend(item),
             Err(e) => {
                 diagnostics.push(syntax_error(file, start, chunk, &e));
-                if let Some(name) = chunk.split_whitespace().nth(1) {
-                    broken.push(name.to_string());
-                }
+                broken.extend(item_name(chunk));
             }
         }
     }
