@@ -262,7 +262,12 @@ fn unreadable_sources_exit_1_with_a_located_diagnostic() {
             "latin1.survey:3:13",
             "not UTF-8 from here",
         ),
-        ("nul.survey", b"survey x\n\0\n", "nul.survey:2:1", "NUL byte"),
+        (
+            "nul.survey",
+            b"survey x\n\0\n",
+            "nul.survey:2:1",
+            "NUL byte",
+        ),
         ("empty.survey", b"", "empty.survey:1:1", "empty file"),
     ];
     for (name, bytes, location, label) in cases {
