@@ -74,6 +74,10 @@ pub fn parse(text: &str) -> (Vec<Paragraph>, Vec<MarkupIssue>) {
         .map(|p| p.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
         .filter(|p| !p.is_empty())
         .map(|p| {
+            if !p.contains(['*', '[', '\\']) {
+                // No markup characters: the common case, without the walk.
+                return vec![Inline::Text { text: p }];
+            }
             let chars: Vec<char> = p.chars().collect();
             inline(&chars, true, &mut issues)
         })

@@ -1066,11 +1066,23 @@ impl<'a> Checker<'a> {
         } else {
             None
         };
+        // What this question needs of its list, without copying the list.
         let list = list_name
             .as_ref()
             .and_then(|n| self.ir_lists.get(n))
-            .cloned();
-        let missing_codes: Vec<i64> = list
+            .map(|l| ListInfo {
+                level: l.level,
+                codes: l.options.iter().map(|o| o.code).collect(),
+                others: l
+                    .options
+                    .iter()
+                    .filter(|o| o.other)
+                    .map(|o| (o.code, o.label.clone()))
+                    .collect(),
+            });
+        let missing_codes: Vec<i64> = list_name
+            .as_ref()
+            .and_then(|n| self.ir_lists.get(n))
             .iter()
             .flat_map(|l| l.options.iter().filter(|o| o.missing).map(|o| o.code))
             .collect();
@@ -1326,7 +1338,7 @@ impl<'a> Checker<'a> {
             }
             self.declare(&name, name_span, None, scope);
             let codes: Vec<i64> = match (&list, kind) {
-                (Some(l), ElementKind::Multiple) => l.options.iter().map(|o| o.code).collect(),
+                (Some(l), ElementKind::Multiple) => l.codes.clone(),
                 _ => Vec::new(),
             };
             let columns = if kind == ElementKind::Multiple {
@@ -1376,12 +1388,12 @@ impl<'a> Checker<'a> {
             &list,
             matches!(kind, ElementKind::Single | ElementKind::Multiple),
         ) {
-            let others: Vec<&ir::AnswerOption> = l.options.iter().filter(|o| o.other).collect();
-            for (i, o) in others.iter().enumerate() {
+            let others = &l.others;
+            for (i, (code, option_label)) in others.iter().enumerate() {
                 let oname = if i == 0 {
                     format!("{name}_other")
                 } else {
-                    format!("{name}_other{}", o.code)
+                    format!("{name}_other{code}")
                 };
                 if let Some(d) = check_name(&oname, name_span) {
                     self.report(d.note("this is the text variable of an \"other\" option"));
@@ -1393,7 +1405,7 @@ impl<'a> Checker<'a> {
                         what: "\"other\" text variable",
                         why: format!(
                             "`{name}` stores the text typed for its \"other\" option {} in `{oname}`",
-                            o.code
+                            *code
                         ),
                     }),
                     scope,
@@ -1401,17 +1413,20 @@ impl<'a> Checker<'a> {
                 let test = if kind == ElementKind::Multiple {
                     Condition::Includes {
                         var: name.clone(),
-                        value: ir::Constant::Number(o.code.into()),
+                        value: ir::Constant::Number((*code).into()),
                     }
                 } else {
                     Condition::Compare {
                         var: name.clone(),
                         cmp: ir::Cmp::Eq,
-                        value: ir::Constant::Number(o.code.into()),
+                        value: ir::Constant::Number((*code).into()),
                     }
                 };
-                let olabel =
-                    other_label(label.as_ref(), o.label.as_ref(), &format!("{oname}.label"));
+                let olabel = other_label(
+                    label.as_ref(),
+                    option_label.as_ref(),
+                    &format!("{oname}.label"),
+                );
                 scope.vars.insert(
                     oname.to_ascii_lowercase(),
                     Known {
@@ -1427,7 +1442,7 @@ impl<'a> Checker<'a> {
                     element: name.clone(),
                     section: section.to_string(),
                     label: olabel,
-                    text: o.label.clone(),
+                    text: option_label.clone(),
                     list: None,
                     level: None,
                     missing_codes: Vec::new(),
@@ -1442,7 +1457,7 @@ impl<'a> Checker<'a> {
                     condition: Condition::and(condition.clone(), Some(test)),
                     other_of: Some(ir::OtherOf {
                         variable: name.clone(),
-                        code: o.code,
+                        code: *code,
                     }),
                     columns: vec![oname.clone()],
                     note: None,
@@ -1524,4 +1539,13 @@ pub(super) fn valid_date(s: &str) -> bool {
         _ => return false,
     };
     (1..=days).contains(&d)
+}
+
+/// What a question uses of its answer list.
+struct ListInfo {
+    level: Level,
+    /// All codes, in display order.
+    codes: Vec<i64>,
+    /// The "other, please specify" options: code and label.
+    others: Vec<(i64, Option<ir::Text>)>,
 }
