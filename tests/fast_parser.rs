@@ -492,7 +492,9 @@ fn apply(text: &mut String, m: &Mutation) {
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 1500, ..ProptestConfig::default() })]
+    // 300 cases keep `cargo test` quick in debug builds; run more with
+    // `PROPTEST_CASES=20000 cargo test --release --test fast_parser`.
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(300), ..ProptestConfig::default() })]
 
     /// A mutated item chunk: the fast parser's tree, if any, is pest's.
     #[test]
