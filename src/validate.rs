@@ -938,26 +938,7 @@ fn digits(s: &[u8]) -> Option<u32> {
     Some(s.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
 }
 
-/// A real date written `YYYY-MM-DD` (proleptic Gregorian).
-pub fn is_date(s: &str) -> bool {
-    let b = s.as_bytes();
-    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' {
-        return false;
-    }
-    let (Some(y), Some(m), Some(d)) = (digits(&b[0..4]), digits(&b[5..7]), digits(&b[8..10]))
-    else {
-        return false;
-    };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
-}
+pub use crate::ir::is_date;
 
 /// An RFC 3339 `date-time`: `2023-02-01T09:30:00Z`, `…T09:30:00.5+02:00`.
 pub fn is_date_time(s: &str) -> bool {

@@ -193,7 +193,7 @@ impl Checker<'_> {
         match value {
             Value::String(s) => {
                 let text = unescape(&s.value);
-                if var.kind == VariableKind::Date && !super::lower::valid_date(&text) {
+                if var.kind == VariableKind::Date && !crate::ir::is_date(&text) {
                     self.report(
                         Diagnostic::new(Code::InvalidValue, format!("\"{text}\" is not a date"))
                             .at(s.span, "expected YYYY-MM-DD")

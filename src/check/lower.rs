@@ -33,8 +33,22 @@ pub(super) struct Scope {
     pub all: BTreeMap<String, String>,
 }
 
-fn allowed(keyword: Keyword, kind: &str) -> &'static [&'static str] {
-    match keyword {
+/// Properties every question accepts.
+const QUESTION_COMMON: &[&str] = &[
+    "label",
+    "text",
+    "help",
+    "note",
+    "when",
+    "identifying",
+    "indirectly identifying",
+    "required",
+    "continues",
+];
+
+/// The properties an item accepts.
+fn allowed(keyword: Keyword, kind: &str) -> Vec<&'static str> {
+    let own: &[&str] = match keyword {
         Keyword::Survey => &[
             "version",
             "languages",
@@ -50,113 +64,21 @@ fn allowed(keyword: Keyword, kind: &str) -> &'static [&'static str] {
         Keyword::Scale | Keyword::List => &["option", "values", "note"],
         Keyword::Display => &["text", "help", "note", "when"],
         Keyword::Hidden => &["label", "note", "continues"],
-        Keyword::Question => match kind {
-            "single" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-                "option",
-                "dropdown",
-            ],
-            "multiple" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-                "option",
-                "min",
-                "max",
-            ],
-            "scale" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-            ],
-            "grid" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-                "item",
-            ],
-            "integer" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-                "min",
-                "max",
-                "unit",
-            ],
-            "decimal" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-                "min",
-                "max",
-                "unit",
-                "decimals",
-            ],
-            "text" | "longtext" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-                "maxlength",
-            ],
-            "date" => &[
-                "label",
-                "text",
-                "help",
-                "note",
-                "when",
-                "identifying",
-                "indirectly identifying",
-                "required",
-                "continues",
-            ],
-            _ => &[],
-        },
+        Keyword::Question => {
+            let extra: &[&str] = match kind {
+                "single" => &["option", "dropdown"],
+                "multiple" => &["option", "min", "max"],
+                "grid" => &["item"],
+                "integer" => &["min", "max", "unit"],
+                "decimal" => &["min", "max", "unit", "decimals"],
+                "text" | "longtext" => &["maxlength"],
+                _ => &[],
+            };
+            return QUESTION_COMMON.iter().chain(extra).copied().collect();
+        }
         _ => &[],
-    }
+    };
+    own.to_vec()
 }
 
 /// Properties that may appear many times.
@@ -401,7 +323,7 @@ impl<'a> Checker<'a> {
         let mut dates: BTreeMap<&str, (String, Span)> = BTreeMap::new();
         for p in &header.properties {
             if let PropertyValue::Date(d) = &p.value {
-                if valid_date(&d.value) {
+                if ir::is_date(&d.value) {
                     dates.insert(
                         if p.key.value == "opens" {
                             "opens"
@@ -1525,20 +1447,6 @@ fn empty_text(key: &str) -> ir::Text {
         key: key.to_string(),
         translations: Default::default(),
     }
-}
-
-pub(super) fn valid_date(s: &str) -> bool {
-    let parts: Vec<u32> = s.split('-').filter_map(|p| p.parse().ok()).collect();
-    let [y, m, d] = parts[..] else { return false };
-    let leap = (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
-    let days = match m {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        2 if leap => 29,
-        2 => 28,
-        _ => return false,
-    };
-    (1..=days).contains(&d)
 }
 
 /// What a question uses of its answer list.
