@@ -57,6 +57,26 @@ enum Command {
     },
     /// Check response data (.json, .jsonl) against a survey.
     Validate(ValidateArgs),
+    /// Write synthetic valid responses that follow the survey's routing (JSON lines).
+    Sample(SampleArgs),
+}
+
+#[derive(Args, Debug)]
+struct SampleArgs {
+    /// The survey file (.survey).
+    survey: PathBuf,
+    /// How many responses.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    count: u64,
+    /// Seed of the first response; the same seed gives the same responses.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// Percentage of responses that break off (`_status: "partial"`).
+    #[arg(long, default_value_t = 0, value_parser = clap::value_parser!(u64).range(0..=100))]
+    partial: u64,
+    /// Write to this file instead of standard output.
+    #[arg(long, short)]
+    output: Option<PathBuf>,
 }
 
 #[derive(Args, Debug)]
@@ -150,6 +170,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         Command::Check(c) => (c, None),
         Command::Build { common, out } => (common, Some(out.clone())),
         Command::Validate(args) => return run_validate(args, out),
+        Command::Sample(args) => return run_sample(args, out),
     };
     let cwd = std::env::current_dir().unwrap_or_default();
 
@@ -336,38 +357,88 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
 
 /// `lomake validate`: docs/validate.md. Problems go to standard output, the
 /// summary for people to standard error.
-fn run_validate(args: &ValidateArgs, out: &mut Output) -> u8 {
-    use lomake::validate::{Format as VFormat, Session, Validator};
+/// Checks one survey file for a command that needs its IR; `Err` is the exit code.
+fn load_survey(path: &Path, out: &mut Output) -> Result<lomake::ir::Survey, u8> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let options = CheckOptions {
         allow_missing_translations: false,
         load: LoadOptions {
-            display_base: Some(cwd.clone()),
+            display_base: Some(cwd),
         },
     };
-    if !args.survey.is_file() {
-        out.fatal(&format!("no such survey file: {}", args.survey.display()));
-        return EXIT_USAGE;
+    if !path.is_file() {
+        out.fatal(&format!("no such survey file: {}", path.display()));
+        return Err(EXIT_USAGE);
     }
-    let checked = match check::check_file(&DiskLoader, &args.survey, &options) {
+    let checked = match check::check_file(&DiskLoader, path, &options) {
         Ok(c) => c,
         Err(e) => {
-            out.fatal(&format!("cannot read {}: {e}", args.survey.display()));
-            return EXIT_USAGE;
+            out.fatal(&format!("cannot read {}: {e}", path.display()));
+            return Err(EXIT_USAGE);
         }
     };
     if checked.has_errors() {
         out.diagnostics(&checked.map, &checked.diagnostics);
-        out.info("lomake: the survey has errors; responses were not checked");
-        return EXIT_PROBLEMS;
+        out.info("lomake: the survey has errors");
+        return Err(EXIT_PROBLEMS);
     }
-    let Some(survey) = &checked.survey else {
+    checked.survey.ok_or_else(|| {
         out.fatal(&format!(
             "{} is a module, not a survey (it has no `survey` header)",
-            args.survey.display()
+            path.display()
         ));
-        return EXIT_USAGE;
+        EXIT_USAGE
+    })
+}
+
+fn run_sample(args: &SampleArgs, out: &mut Output) -> u8 {
+    use lomake::sample::{Options, Rng, Status, sample_response};
+    let survey = match load_survey(&args.survey, out) {
+        Ok(s) => s,
+        Err(code) => return code,
     };
+    let sink: Box<dyn Write> = match &args.output {
+        Some(path) => match std::fs::File::create(path) {
+            Ok(f) => Box::new(f),
+            Err(e) => {
+                out.fatal(&format!("cannot write {}: {e}", path.display()));
+                return EXIT_USAGE;
+            }
+        },
+        None => Box::new(std::io::stdout().lock()),
+    };
+    let mut w = std::io::BufWriter::with_capacity(1 << 16, sink);
+    let mut coin = Rng::new(args.seed ^ 0x5A5A);
+    for i in 0..args.count {
+        let status = if coin.chance(args.partial) {
+            Status::Partial
+        } else {
+            Status::Complete
+        };
+        let options = Options {
+            status,
+            ..Options::default()
+        };
+        let r = sample_response(&survey, args.seed.wrapping_add(i), &options);
+        if writeln!(w, "{r}").is_err() {
+            out.fatal("cannot write the responses");
+            return EXIT_USAGE;
+        }
+    }
+    if w.flush().is_err() {
+        out.fatal("cannot write the responses");
+        return EXIT_USAGE;
+    }
+    0
+}
+
+fn run_validate(args: &ValidateArgs, out: &mut Output) -> u8 {
+    use lomake::validate::{Format as VFormat, Session, Validator};
+    let survey = &match load_survey(&args.survey, out) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
     let validator = Validator::new(survey);
     let format = match out.format {
         Format::Human => VFormat::Human,

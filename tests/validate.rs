@@ -757,3 +757,43 @@ fn the_fast_path_agrees_with_the_full_check() {
     assert!(!v.quick_valid(&text.as_bytes()[..text.len() - 1]));
     assert!(!v.quick_valid(format!("{text} x").as_bytes()));
 }
+
+/// `lomake sample` writes valid responses, complete and partial, that
+/// `lomake validate` accepts; the same seed gives the same bytes.
+#[test]
+fn sample_command_writes_valid_responses() {
+    let bin = env!("CARGO_BIN_EXE_lomake");
+    let dir = std::env::temp_dir().join(format!("lomake-sample-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let file = dir.join("s.jsonl");
+    let survey = "surveys/partnership-barometer-2023.survey";
+    let run = |args: &[&str]| std::process::Command::new(bin).args(args).output().unwrap();
+    let o = run(&[
+        "sample",
+        survey,
+        "-n",
+        "300",
+        "--partial",
+        "30",
+        "-o",
+        file.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert_eq!(text.lines().count(), 300);
+    let partial = text
+        .lines()
+        .filter(|l| l.contains("\"_status\":\"partial\""))
+        .count();
+    assert!((40..=140).contains(&partial), "{partial} partial responses");
+    let o = run(&["--quiet", "validate", survey, file.to_str().unwrap()]);
+    assert_eq!(
+        o.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&o.stdout)
+    );
+    let again = run(&["sample", survey, "-n", "300", "--partial", "30"]);
+    assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
+    let _ = std::fs::remove_dir_all(&dir);
+}
