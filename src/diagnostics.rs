@@ -91,6 +91,7 @@ codes! {
     BadListUse = "E062", Error, "answer list does not fit the question";
     BadOption = "E063", Error, "option flag not allowed here";
     BadRange = "E064", Error, "minimum greater than maximum";
+    ExclusiveInSingle = "E065", Error, "exclusive option in a single choice";
     // Conditions
     NotInList = "E070", Error, "code not in the question's answer list";
     NotComparable = "E071", Error, "comparison does not fit the question";
@@ -99,6 +100,7 @@ codes! {
     // Warnings
     UnclosedMarkup = "W001", Warning, "emphasis marker without its pair";
     MissingTranslationDraft = "W050", Warning, "missing translation (allowed in drafts)";
+    DuplicateLabel = "W060", Warning, "two options of one list have the same label";
 }
 
 /// A secondary place involved in a diagnostic.

@@ -542,6 +542,40 @@ impl<'a> Checker<'a> {
             merged.extend(options.into_iter().filter(|o| o.code < lo || o.code > hi));
             options = merged;
         }
+        // The same label twice in one list: respondents cannot tell the
+        // options apart (compared per language, ignoring case).
+        let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for o in &options {
+            let Some(label) = &o.label else { continue };
+            for (lang, t) in &label.translations {
+                let key = (lang.clone(), t.plain.trim().to_lowercase());
+                if key.1.is_empty() {
+                    continue;
+                }
+                match seen_labels.get(&key) {
+                    Some(first) => {
+                        if let (Some(at), Some(first_at)) = (codes.get(&o.code), codes.get(first)) {
+                            self.report(
+                                Diagnostic::new(
+                                    Code::DuplicateLabel,
+                                    format!(
+                                        "options {first} and {} of `{name}` have the same `{lang}` label \"{}\"",
+                                        o.code,
+                                        t.plain.trim()
+                                    ),
+                                )
+                                .at(*at, "same label")
+                                .with(*first_at, "first option with this label")
+                                .help("give each option its own label, or merge the two options"),
+                            );
+                        }
+                    }
+                    None => {
+                        seen_labels.insert(key, o.code);
+                    }
+                }
+            }
+        }
         if options.is_empty() {
             let at = item
                 .name
@@ -988,6 +1022,39 @@ impl<'a> Checker<'a> {
         } else {
             None
         };
+        // An exclusive option stands alone among several answers: a single
+        // choice has only one answer anyway.
+        if matches!(
+            kind,
+            ElementKind::Single | ElementKind::Scale | ElementKind::Grid
+        ) && let Some(l) = list_name.as_ref().and_then(|n| self.ir_lists.get(n))
+            && let Some(o) = l.options.iter().find(|o| o.exclusive)
+        {
+            let code = o.code;
+            let flag_span = item.properties.iter().find_map(|p| match &p.value {
+                PropertyValue::Option { code: c, flags, .. } if c.value == code => flags
+                    .iter()
+                    .find(|f| f.value == "exclusive")
+                    .map(|f| f.span),
+                _ => None,
+            });
+            let at = item
+                .list
+                .as_ref()
+                .map(|l| l.span)
+                .or(flag_span)
+                .unwrap_or(name_span);
+            self.report(
+                Diagnostic::new(
+                    Code::ExclusiveInSingle,
+                    format!("option {code} is `exclusive`, but `{name}` is a {kind_str} question"),
+                )
+                .at(at, "one answer only")
+                .help(
+                    "`exclusive` is for multiple choice; drop it, or make the question `multiple`",
+                ),
+            );
+        }
         // What this question needs of its list, without copying the list.
         let list = list_name
             .as_ref()
