@@ -416,6 +416,17 @@ impl Condition {
     }
 }
 
+impl AnswerList {
+    /// The codes of its exclusive options, in display order.
+    pub fn exclusive_codes(&self) -> Vec<i64> {
+        self.options
+            .iter()
+            .filter(|o| o.exclusive)
+            .map(|o| o.code)
+            .collect()
+    }
+}
+
 impl Survey {
     pub fn list(&self, name: &str) -> Option<&AnswerList> {
         self.lists.iter().find(|l| l.name == name)

@@ -132,13 +132,7 @@ impl<'s> Validator<'s> {
                     .map(|l| l.options.iter().map(|o| o.code).collect())
                     .unwrap_or_default();
                 let exclusive = list
-                    .map(|l| {
-                        l.options
-                            .iter()
-                            .filter(|o| o.exclusive)
-                            .map(|o| o.code)
-                            .collect()
-                    })
+                    .map(crate::ir::AnswerList::exclusive_codes)
                     .unwrap_or_default();
                 Var {
                     var: v,

@@ -141,6 +141,13 @@ fn only_definitions(items: &[Item]) -> bool {
     })
 }
 
+/// E024 at a block's `block <name>` line; callers add where it should end.
+fn unclosed_block(head: &Item) -> Diagnostic {
+    let name = head.name.as_ref().map_or(head.keyword.span, |n| n.span);
+    Diagnostic::new(Code::UnclosedBlock, "block is never closed with `end`")
+        .at(head.keyword.span.to(name), "this block")
+}
+
 /// A block definition: its head and body items.
 struct BlockDef<'a> {
     head: &'a Item,
@@ -253,20 +260,9 @@ impl<'a> Checker<'a> {
                 Keyword::Block => {
                     if let Some(prev) = open.take() {
                         self.report(
-                            Diagnostic::new(
-                                Code::UnclosedBlock,
-                                "block is never closed with `end`",
-                            )
-                            .at(
-                                prev.head.keyword.span.to(prev
-                                    .head
-                                    .name
-                                    .as_ref()
-                                    .map_or(prev.head.keyword.span, |n| n.span)),
-                                "this block",
-                            )
-                            .with(item.keyword.span, "the next block starts here")
-                            .help("put `end` on its own line after the block's last item"),
+                            unclosed_block(prev.head)
+                                .with(item.keyword.span, "the next block starts here")
+                                .help("put `end` on its own line after the block's last item"),
                         );
                         self.define_block(prev);
                     }
@@ -340,15 +336,7 @@ impl<'a> Checker<'a> {
                     )
                 })
             };
-            let mut d = Diagnostic::new(Code::UnclosedBlock, "block is never closed with `end`")
-                .at(
-                    def.head.keyword.span.to(def
-                        .head
-                        .name
-                        .as_ref()
-                        .map_or(def.head.keyword.span, |n| n.span)),
-                    "this block",
-                );
+            let mut d = unclosed_block(def.head);
             if let Some(cut) = cut {
                 let next = def.body[cut];
                 d = d

@@ -63,13 +63,14 @@ const QUESTION_KIND: &[&str] = &[
     "single", "multiple", "scale", "grid", "integer", "decimal", "longtext", "text", "date",
 ];
 const LEVEL: &[&str] = &["nominal", "ordinal", "scale"];
-const OPTION_FLAG: &[&str] = &["missing", "exclusive", "other"];
+pub(super) const OPTION_FLAG: &[&str] = &["missing", "exclusive", "other"];
 const DATE_KW: &[&str] = &["opens", "closes"];
 const NUMBER_KW: &[&str] = &["minlength", "maxlength", "min", "max", "decimals"];
 const FLAG_KW: &[&str] = &["identifying", "required", "dropdown"];
 const CALL_KW: &[&str] = &["answered", "substantive"];
 /// `property_kw`, rule by rule (each a set of alternatives).
-const PROPERTY_KW: &[&[&str]] = &[
+/// Every property keyword of the grammar (`property_kw`).
+pub(super) const PROPERTY_KW: &[&[&str]] = &[
     TEXT_KW,
     &["option"],
     &["item"],

@@ -422,40 +422,15 @@ fn syntax_help(chunk: &str, pos: usize, found: &str) -> Option<String> {
         return Some("put the language code before the text, as in `fi \"Teksti\"`".into());
     }
     if found.chars().all(|c| c.is_alphanumeric() || c == '_') {
-        const PROPERTIES: &[&str] = &[
-            "title",
-            "description",
-            "organisation",
-            "label",
-            "text",
-            "help",
-            "intro",
-            "note",
-            "privacy",
-            "accessibility",
-            "unit",
-            "option",
-            "item",
-            "values",
-            "when",
-            "languages",
-            "version",
-            "opens",
-            "closes",
-            "min",
-            "max",
-            "minlength",
-            "maxlength",
-            "decimals",
-            "identifying",
-            "indirectly",
-            "required",
-            "dropdown",
-            "continues",
-            "missing",
-            "exclusive",
-            "other",
-        ];
+        // The words a property line may start with or carry: the grammar's
+        // property keywords and the option flags.
+        let properties = || {
+            super::fast::PROPERTY_KW
+                .iter()
+                .flat_map(|k| k.iter())
+                .chain(super::fast::OPTION_FLAG)
+                .copied()
+        };
         // The misspelt word is the one found, or the one just before it
         // (read as a language code, so that a text was expected next).
         let before = chunk[..pos].trim_end();
@@ -464,8 +439,8 @@ fn syntax_help(chunk: &str, pos: usize, found: &str) -> Option<String> {
             .map_or(0, |i| i + 1)..];
         for word in [found, prev] {
             if word.len() >= 3
-                && !PROPERTIES.contains(&word)
-                && let Some(k) = crate::diagnostics::did_you_mean(word, PROPERTIES.iter().copied())
+                && !properties().any(|p| p == word)
+                && let Some(k) = crate::diagnostics::did_you_mean(word, properties())
             {
                 return Some(format!("`{word}` is not a property; did you mean `{k}`?"));
             }

@@ -252,15 +252,7 @@ fn variable_schema(survey: &Survey, v: &Variable, lang: &str) -> Value {
                 arr.insert("maxItems".into(), json!(max));
             }
             arr.insert("uniqueItems".into(), json!(true));
-            let exclusive: Vec<i64> = list
-                .map(|l| {
-                    l.options
-                        .iter()
-                        .filter(|o| o.exclusive)
-                        .map(|o| o.code)
-                        .collect()
-                })
-                .unwrap_or_default();
+            let exclusive = list.map(AnswerList::exclusive_codes).unwrap_or_default();
             let mut all_of = Vec::new();
             for code in &exclusive {
                 all_of.push(json!({"if": {"contains": {"const": code}}, "then": {"maxItems": 1}}));
