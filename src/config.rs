@@ -16,12 +16,26 @@ pub const FILE_NAME: &str = "lomake.yaml";
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Target {
+    /// `ir.json`: the checked intermediate representation.
     Ir,
+    /// `<lang>/response.schema.json`.
     Schema,
+    /// `<lang>/index.html`: the form.
+    Form,
+    /// `<lang>/codebook.{html,md,csv,sps}`.
+    Codebook,
+    /// `codebook.ddi.xml`: DDI-Codebook 2.5, every language.
+    Ddi,
 }
 
 impl Target {
-    pub const ALL: &'static [Target] = &[Target::Ir, Target::Schema];
+    pub const ALL: &'static [Target] = &[
+        Target::Ir,
+        Target::Schema,
+        Target::Form,
+        Target::Codebook,
+        Target::Ddi,
+    ];
 }
 
 #[derive(Clone, Debug, Default, Deserialize, PartialEq)]

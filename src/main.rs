@@ -12,6 +12,7 @@ use lomake::config::{self, Config, Target};
 use lomake::diagnostics::{self, Severity};
 use lomake::load::LoadOptions;
 use lomake::source::{DiskLoader, FileId, SourceFile, SourceMap};
+use lomake::targets::BuildOptions;
 
 /// lomake: survey definitions checked like code, compiled to forms, schemas and codebooks.
 #[derive(Parser, Debug)]
@@ -54,6 +55,12 @@ enum Command {
         /// Output folder (default: `out` from lomake.yaml, else `build`).
         #[arg(long, short)]
         out: Option<PathBuf>,
+        /// Folder of templates overriding the built-in ones (`form/page.html` …).
+        #[arg(long, value_name = "DIR")]
+        templates: Option<PathBuf>,
+        /// Where forms POST their responses (overrides the survey and lomake.yaml).
+        #[arg(long, value_name = "URL")]
+        submit_url: Option<String>,
     },
     /// Check response data (.json, .jsonl) against a survey.
     Validate(ValidateArgs),
@@ -158,6 +165,16 @@ impl Output {
         }
     }
 
+    /// A warning from a target (the files were written).
+    fn warning(&mut self, message: &str) {
+        if self.format == Format::Json {
+            let line = serde_json::json!({"code": null, "severity": "warning", "message": message});
+            println!("{line}");
+        } else {
+            let _ = writeln!(self.stream, "warning: {message}");
+        }
+    }
+
     fn info(&mut self, message: &str) {
         if !self.quiet && self.format == Format::Human {
             let _ = writeln!(self.stream, "{message}");
@@ -166,9 +183,19 @@ impl Output {
 }
 
 fn run(cli: &Cli, out: &mut Output) -> u8 {
-    let (common, out_dir) = match &cli.command {
-        Command::Check(c) => (c, None),
-        Command::Build { common, out } => (common, Some(out.clone())),
+    let (common, out_dir, templates, submit_url) = match &cli.command {
+        Command::Check(c) => (c, None, None, None),
+        Command::Build {
+            common,
+            out,
+            templates,
+            submit_url,
+        } => (
+            common,
+            Some(out.clone()),
+            templates.clone(),
+            submit_url.clone(),
+        ),
         Command::Validate(args) => return run_validate(args, out),
         Command::Sample(args) => return run_sample(args, out),
     };
@@ -277,6 +304,17 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         .targets
         .clone()
         .unwrap_or_else(|| Target::ALL.to_vec());
+    let build_options = BuildOptions {
+        templates: templates.or_else(|| config.templates.as_ref().map(|t| project_dir.join(t))),
+        submit_url: submit_url.or_else(|| config.submit_url.clone()),
+    };
+    if let Some(t) = &build_options.templates
+        && out_dir.is_some()
+        && !t.is_dir()
+    {
+        out.fatal(&format!("no such templates folder: {}", t.display()));
+        return EXIT_USAGE;
+    }
 
     let (mut errors, mut warnings, mut ok, mut modules) = (0usize, 0usize, 0usize, 0usize);
     for file in &files {
@@ -308,17 +346,21 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
             modules += 1;
         }
         if let (Some(dir), Some(survey)) = (&out_dir, &checked.survey) {
-            match lomake::targets::build(survey, dir, &targets) {
-                Ok(written) => {
-                    for w in written {
+            match lomake::targets::build(survey, dir, &targets, &build_options) {
+                Ok(built) => {
+                    for w in &built.files {
                         out.info(&format!(
                             "wrote {}",
-                            w.strip_prefix(&cwd).unwrap_or(&w).display()
+                            w.strip_prefix(&cwd).unwrap_or(w).display()
                         ));
                     }
+                    for w in &built.warnings {
+                        out.warning(w);
+                    }
+                    warnings += built.warnings.len();
                 }
                 Err(e) => {
-                    out.fatal(&format!("cannot write to {}: {e}", dir.display()));
+                    out.fatal(&e.to_string());
                     status = EXIT_USAGE;
                 }
             }

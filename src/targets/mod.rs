@@ -1,39 +1,137 @@
 //! Targets: everything `lomake build` writes. Each target reads only the
 //! checked IR ([`crate::ir::Survey`]); none re-parses or re-checks.
+//!
+//! A target renders into an [`Output`], which writes files under
+//! `out/<survey-id>/` and collects the build's warnings (a label shortened
+//! for SPSS, say); `lomake build` prints those after the files.
 
+pub mod codebook;
+pub mod form;
 pub mod schema;
+pub mod templates;
 
+use std::fmt;
 use std::path::{Path, PathBuf};
 
 use crate::config::Target;
 use crate::ir::Survey;
 
-/// Writes the requested targets for one survey under `out/<survey-id>/`.
-/// Returns the files written, in a stable order.
-pub fn build(survey: &Survey, out: &Path, targets: &[Target]) -> std::io::Result<Vec<PathBuf>> {
-    let dir = out.join(&survey.id);
-    std::fs::create_dir_all(&dir)?;
-    let mut written = Vec::new();
-    for t in targets {
-        match t {
-            Target::Ir => {
-                let path = dir.join("ir.json");
-                write_if_changed(&path, survey.to_json().as_bytes())?;
-                written.push(path);
-            }
-            Target::Schema => {
-                for lang in &survey.languages {
-                    let lang_dir = dir.join(lang);
-                    std::fs::create_dir_all(&lang_dir)?;
-                    let path = lang_dir.join("response.schema.json");
-                    let text = schema::to_json(&schema::schema(survey, lang));
-                    write_if_changed(&path, text.as_bytes())?;
-                    written.push(path);
-                }
-            }
+/// Settings that reach the targets from the command line and `lomake.yaml`.
+#[derive(Clone, Debug, Default)]
+pub struct BuildOptions {
+    /// Folder of templates overriding the built-in ones (`--templates`).
+    pub templates: Option<PathBuf>,
+    /// Where forms POST their responses (`--submit-url`, `submit_url:`).
+    pub submit_url: Option<String>,
+}
+
+/// Why a build could not finish.
+#[derive(Debug)]
+pub enum BuildError {
+    /// A file could not be written.
+    Io {
+        path: PathBuf,
+        error: std::io::Error,
+    },
+    /// A template (usually a vendor's override) failed to load or render.
+    Template { name: String, error: String },
+}
+
+impl fmt::Display for BuildError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            BuildError::Io { path, error } => write!(f, "cannot write {}: {error}", path.display()),
+            BuildError::Template { name, error } => write!(f, "template {name}: {error}"),
         }
     }
-    Ok(written)
+}
+
+impl std::error::Error for BuildError {}
+
+impl BuildError {
+    /// A template error, with minijinja's chain of causes flattened.
+    pub fn template(name: &str, error: &minijinja::Error) -> BuildError {
+        let mut text = error.to_string();
+        let mut source = std::error::Error::source(error);
+        while let Some(s) = source {
+            text.push_str(&format!(": {s}"));
+            source = s.source();
+        }
+        BuildError::Template {
+            name: name.to_string(),
+            error: text,
+        }
+    }
+}
+
+/// What a build wrote and what it warns about.
+#[derive(Debug)]
+pub struct Output {
+    dir: PathBuf,
+    /// Files written, in a stable order.
+    pub files: Vec<PathBuf>,
+    /// Warnings for the user (not errors: the files were written).
+    pub warnings: Vec<String>,
+}
+
+impl Output {
+    pub fn new(dir: PathBuf) -> Output {
+        Output {
+            dir,
+            files: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// The survey's output folder (`out/<survey-id>`).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    /// Writes `bytes` to `relative` (like `fi/index.html`) under the
+    /// survey's folder, creating folders as needed.
+    pub fn write(&mut self, relative: &str, bytes: &[u8]) -> Result<(), BuildError> {
+        let path = self.dir.join(relative);
+        let io = |error| BuildError::Io {
+            path: path.clone(),
+            error,
+        };
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(io)?;
+        }
+        write_if_changed(&path, bytes).map_err(io)?;
+        self.files.push(path);
+        Ok(())
+    }
+
+    pub fn warn(&mut self, message: impl Into<String>) {
+        self.warnings.push(message.into());
+    }
+}
+
+/// Writes the requested targets for one survey under `out/<survey-id>/`.
+pub fn build(
+    survey: &Survey,
+    out: &Path,
+    targets: &[Target],
+    options: &BuildOptions,
+) -> Result<Output, BuildError> {
+    let mut output = Output::new(out.join(&survey.id));
+    for t in targets {
+        match t {
+            Target::Ir => output.write("ir.json", survey.to_json().as_bytes())?,
+            Target::Schema => {
+                for lang in &survey.languages {
+                    let text = schema::to_json(&schema::schema(survey, lang));
+                    output.write(&format!("{lang}/response.schema.json"), text.as_bytes())?;
+                }
+            }
+            Target::Form => form::build(survey, options, &mut output)?,
+            Target::Codebook => codebook::build(survey, options, &mut output)?,
+            Target::Ddi => codebook::build_ddi(survey, options, &mut output)?,
+        }
+    }
+    Ok(output)
 }
 
 /// Writes a file unless it already holds exactly these bytes (keeps
