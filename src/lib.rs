@@ -10,6 +10,7 @@ pub mod check;
 pub mod config;
 pub mod diagnostics;
 pub mod eval;
+pub mod flat;
 pub mod ir;
 pub mod load;
 pub mod markup;
