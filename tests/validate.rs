@@ -797,3 +797,109 @@ fn sample_command_writes_valid_responses() {
     assert_eq!(String::from_utf8(again.stdout).unwrap(), text);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The fast path reads JSON text itself. Written in unusual but valid ways
+/// (whitespace, escapes, number forms), a response is decided as the slow
+/// path decides it; broken JSON is never accepted.
+#[test]
+fn fast_path_agrees_on_unusual_json_text() {
+    let s = build(KINDS_SURVEY);
+    let v = Validator::new(&s);
+    let base = kinds_ok();
+    let text = base.to_string();
+    let agree = |t: &str, expect_quick: Option<bool>| {
+        let slow = match serde_json::from_str::<Value>(t) {
+            Ok(r) => v.check(&r).is_empty(),
+            Err(_) => false,
+        };
+        let quick = v.quick_valid(t.as_bytes());
+        assert!(!quick || slow, "fast path accepted what check rejects: {t}");
+        if let Some(q) = expect_quick {
+            assert_eq!(quick, q, "{t}");
+        }
+        slow
+    };
+    assert!(agree(&text, Some(true)));
+    // Whitespace anywhere JSON allows it.
+    let pretty = serde_json::to_string_pretty(&base).unwrap();
+    assert!(agree(&pretty, Some(true)));
+    assert!(agree(&format!(" \t\r\n{text}\n "), Some(true)));
+    // Escapes in values are decoded; in names they go to the slow path.
+    let lang = base["lang"].as_str().unwrap();
+    let escaped: String = lang
+        .chars()
+        .map(|c| format!("\\u{:04x}", c as u32))
+        .collect();
+    let t = text.replacen(
+        &format!("\"lang\":\"{lang}\""),
+        &format!("\"lang\":\"{escaped}\""),
+        1,
+    );
+    assert_ne!(t, text);
+    assert!(agree(&t, Some(true)));
+    let t = text.replacen("\"lang\"", "\"\\u006cang\"", 1);
+    assert!(agree(&t, Some(false)));
+    // Numbers: 1.0, 1e0 and 10E-1 are the number 1.
+    for form in ["1.0", "1e0", "10E-1", "0.1e1"] {
+        let t = text.replacen("\"consent\":1", &format!("\"consent\":{form}"), 1);
+        assert_ne!(t, text, "the base response answers `consent` with 1");
+        assert!(agree(&t, Some(true)), "{form}");
+    }
+    // Not JSON: leading zeros, a plus sign, a bare dot, a trailing comma,
+    // single quotes, control characters in strings, trailing garbage.
+    let broken = [
+        text.replacen("\"consent\":1", "\"consent\":01", 1),
+        text.replacen("\"consent\":1", "\"consent\":+1", 1),
+        text.replacen("\"consent\":1", "\"consent\":1.", 1),
+        text.replacen("\"consent\":1", "\"consent\":.5", 1),
+        text.replacen("\"consent\":1", "\"consent\":1e", 1),
+        text.replacen('}', ",}", 1),
+        text.replacen("\"lang\"", "'lang'", 1),
+        text.replacen(&format!("\"{lang}\""), &format!("\"{lang}\t\""), 1),
+        text.replacen(&format!("\"{lang}\""), &format!("\"{lang}\\x\""), 1),
+        format!("{text}}}"),
+        format!("{text},"),
+        text[..text.len() - 1].to_string(),
+    ];
+    for t in &broken {
+        assert!(!agree(t, Some(false)), "{t}");
+    }
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 2000, ..Default::default() })]
+    /// Any edit of a valid response's text: whenever the fast path accepts
+    /// the result, `check` accepts it too.
+    #[test]
+    fn fast_path_never_accepts_what_check_rejects(
+        seed in 0u64..50,
+        at in 0usize..4000,
+        edit in 0usize..12,
+        byte in proptest::prelude::any::<u8>(),
+    ) {
+        thread_local! {
+            static SURVEY: Survey = barometer();
+        }
+        SURVEY.with(|s| {
+            let v = Validator::new(s);
+            let r = sample_response(s, seed, &Options::default());
+            let mut t = r.to_string().into_bytes();
+            let at = at % t.len();
+            const PIECES: [&[u8]; 11] = [
+                b" ", b"\"", b"\\", b",", b":", b"null", b"-", b".", b"e", b"[", b"]",
+            ];
+            match edit {
+                0 => { t.remove(at); }
+                1 => t[at] = byte,
+                n => { let p = PIECES[n - 2]; t.splice(at..at, p.iter().copied()); }
+            }
+            let quick = v.quick_valid(&t);
+            if quick {
+                let parsed: Value = serde_json::from_slice(&t).expect("fast path accepted broken JSON");
+                let problems = v.check(&parsed);
+                proptest::prop_assert!(problems.is_empty(), "{:?} in {}", problems, String::from_utf8_lossy(&t));
+            }
+            Ok(())
+        })?;
+    }
+}

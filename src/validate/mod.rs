@@ -16,6 +16,10 @@ use std::path::Path;
 use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
+mod fast;
+
+use fast::FastMap;
+
 use crate::eval::{Truth, eval_with};
 use crate::ir::{Cmp, Condition, Constant, Survey, Variable, VariableKind};
 
@@ -98,13 +102,11 @@ pub struct Validator<'s> {
     survey: &'s Survey,
     vars: Vec<Var<'s>>,
     index: FastMap<&'s str, usize>,
-    /// The variables some condition reads (for [`Validator::quick_valid`]).
-    cond_vars: Vec<usize>,
-    /// Their values in the last response checked by the fast path.
-    scratch: std::cell::RefCell<Map<String, Value>>,
-    /// The distinct conditions, and per variable the index of its own:
-    /// the fast path evaluates each distinct condition once per response.
-    conds: Vec<&'s Condition>,
+    /// Buffers of the fast path, kept between responses.
+    scratch: fast::ScratchCell,
+    /// The distinct conditions compiled for the fast path, and per variable
+    /// the index of its own: each is evaluated once per response.
+    fast_conds: Vec<fast::Fc>,
     cond_of: Vec<Option<usize>>,
 }
 
@@ -152,17 +154,6 @@ impl<'s> Validator<'s> {
             .enumerate()
             .map(|(i, v)| (v.name.as_str(), i))
             .collect();
-        let mut cond_vars: Vec<usize> = Vec::new();
-        for v in &survey.variables {
-            for name in v.condition.iter().flat_map(Condition::variables) {
-                if let Some(&i) = index.get(name)
-                    && !cond_vars.contains(&i)
-                {
-                    cond_vars.push(i);
-                }
-            }
-        }
-        cond_vars.sort_unstable();
         let mut conds: Vec<&Condition> = Vec::new();
         let cond_of = survey
             .variables
@@ -175,13 +166,17 @@ impl<'s> Validator<'s> {
                 }))
             })
             .collect();
+        let lookup = |name: &str| index.get(name).copied();
+        let fast_conds = conds
+            .iter()
+            .map(|c| fast::Fc::compile(c, &lookup))
+            .collect();
         Validator {
             survey,
             vars,
             index,
-            cond_vars,
-            scratch: std::cell::RefCell::new(Map::new()),
-            conds,
+            scratch: Default::default(),
+            fast_conds,
             cond_of,
         }
     }
@@ -964,346 +959,6 @@ pub fn is_date_time(s: &str) -> bool {
         [b'+' | b'-', h1, h2, b':', m1, m2] => {
             matches!((digits(&[*h1, *h2]), digits(&[*m1, *m2])), (Some(h), Some(m)) if h <= 23 && m <= 59)
         }
-        _ => false,
-    }
-}
-
-// ---------------------------------------------------------------------------
-// The fast path: accepting a valid response without building a `Value`.
-
-/// FNV-1a, a fast hash for short variable names (no dependency needed).
-#[derive(Default)]
-struct Fnv(u64);
-
-impl std::hash::Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        let mut h = if self.0 == 0 {
-            0xcbf2_9ce4_8422_2325
-        } else {
-            self.0
-        };
-        for b in bytes {
-            h ^= u64::from(*b);
-            h = h.wrapping_mul(0x0000_0100_0000_01b3);
-        }
-        self.0 = h;
-    }
-}
-
-type FastMap<K, V> = HashMap<K, V, std::hash::BuildHasherDefault<Fnv>>;
-
-/// A value as the fast path reads it. Anything else (true/false, objects,
-/// arrays of other than numbers) is never valid, so it ends the fast path.
-enum Slot<'de> {
-    Null,
-    Num(f64),
-    Str(std::borrow::Cow<'de, str>),
-    Codes(Vec<f64>),
-}
-
-impl Slot<'_> {
-    fn to_value(&self) -> Value {
-        let num = |f: f64| {
-            if f.fract() == 0.0 && f.abs() < 9.0e15 {
-                Value::from(f as i64)
-            } else {
-                serde_json::Number::from_f64(f).map_or(Value::Null, Value::Number)
-            }
-        };
-        match self {
-            Slot::Null => Value::Null,
-            Slot::Num(f) => num(*f),
-            Slot::Str(s) => Value::String(s.to_string()),
-            Slot::Codes(c) => Value::Array(c.iter().map(|f| num(*f)).collect()),
-        }
-    }
-}
-
-/// Ends the fast path (the slow path then explains).
-fn give_up<E: serde::de::Error>() -> E {
-    E::custom("not for the fast path")
-}
-
-struct SlotVisitor;
-
-impl<'de> Visitor<'de> for SlotVisitor {
-    type Value = Slot<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a value")
-    }
-    fn visit_unit<E: serde::de::Error>(self) -> Result<Slot<'de>, E> {
-        Ok(Slot::Null)
-    }
-    fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Slot<'de>, E> {
-        Ok(Slot::Num(v as f64))
-    }
-    fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Slot<'de>, E> {
-        Ok(Slot::Num(v as f64))
-    }
-    fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Slot<'de>, E> {
-        Ok(Slot::Num(v))
-    }
-    fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Slot<'de>, E> {
-        Ok(Slot::Str(std::borrow::Cow::Borrowed(v)))
-    }
-    fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Slot<'de>, E> {
-        Ok(Slot::Str(std::borrow::Cow::Owned(v.to_string())))
-    }
-    fn visit_string<E: serde::de::Error>(self, v: String) -> Result<Slot<'de>, E> {
-        Ok(Slot::Str(std::borrow::Cow::Owned(v)))
-    }
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Slot<'de>, A::Error> {
-        let mut codes = Vec::new();
-        while let Some(x) = seq.next_element::<Num>()? {
-            codes.push(x.0);
-        }
-        Ok(Slot::Codes(codes))
-    }
-}
-
-impl<'de> serde::Deserialize<'de> for Slot<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(SlotVisitor)
-    }
-}
-
-/// A number inside an array (anything else ends the fast path).
-struct Num(f64);
-
-impl<'de> serde::Deserialize<'de> for Num {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        match SlotVisitor.deserialize_num(d)? {
-            Slot::Num(f) => Ok(Num(f)),
-            _ => Err(give_up::<D::Error>()),
-        }
-    }
-}
-
-impl SlotVisitor {
-    fn deserialize_num<'de, D: serde::Deserializer<'de>>(
-        self,
-        d: D,
-    ) -> Result<Slot<'de>, D::Error> {
-        struct N;
-        impl<'de> Visitor<'de> for N {
-            type Value = Slot<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a number")
-            }
-            fn visit_u64<E: serde::de::Error>(self, v: u64) -> Result<Slot<'de>, E> {
-                Ok(Slot::Num(v as f64))
-            }
-            fn visit_i64<E: serde::de::Error>(self, v: i64) -> Result<Slot<'de>, E> {
-                Ok(Slot::Num(v as f64))
-            }
-            fn visit_f64<E: serde::de::Error>(self, v: f64) -> Result<Slot<'de>, E> {
-                Ok(Slot::Num(v))
-            }
-        }
-        d.deserialize_any(N)
-    }
-}
-
-/// A key, borrowed when it has no escapes.
-struct Key<'de>(std::borrow::Cow<'de, str>);
-
-impl<'de> serde::Deserialize<'de> for Key<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct K;
-        impl<'de> Visitor<'de> for K {
-            type Value = Key<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-                f.write_str("a name")
-            }
-            fn visit_borrowed_str<E: serde::de::Error>(self, v: &'de str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Borrowed(v)))
-            }
-            fn visit_str<E: serde::de::Error>(self, v: &str) -> Result<Key<'de>, E> {
-                Ok(Key(std::borrow::Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(K)
-    }
-}
-
-/// The response object read into slots: envelope fields and variables by index.
-struct Slots<'v, 's> {
-    validator: &'v Validator<'s>,
-}
-
-type Read<'de> = ([Option<Slot<'de>>; 5], Vec<Option<Slot<'de>>>);
-
-impl<'de> Visitor<'de> for Slots<'_, '_> {
-    type Value = Read<'de>;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
-        f.write_str("a response object")
-    }
-
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Read<'de>, A::Error> {
-        let mut env: [Option<Slot<'de>>; 5] = [None, None, None, None, None];
-        let mut slots: Vec<Option<Slot<'de>>> =
-            (0..self.validator.vars.len()).map(|_| None).collect();
-        // Responses usually list variables in questionnaire order: try the
-        // variable after the last one first, then the index.
-        let vars = &self.validator.vars;
-        let mut next = 0usize;
-        while let Some(Key(key)) = map.next_key::<Key<'de>>()? {
-            let envelope = if key.starts_with('_') {
-                ENVELOPE.iter().position(|n| *n == key)
-            } else {
-                None
-            };
-            let slot = if let Some(e) = envelope {
-                &mut env[e]
-            } else if next < vars.len() && vars[next].var.name == key {
-                next += 1;
-                &mut slots[next - 1]
-            } else if let Some(&i) = self.validator.index.get(key.as_ref()) {
-                next = i + 1;
-                &mut slots[i]
-            } else {
-                return Err(give_up::<A::Error>());
-            };
-            if slot.is_some() {
-                // A repeated name: the slow path decides.
-                return Err(give_up::<A::Error>());
-            }
-            *slot = Some(map.next_value::<Slot<'de>>()?);
-        }
-        Ok((env, slots))
-    }
-}
-
-impl<'s> Validator<'s> {
-    /// Whether a JSON text is certainly a valid response, decided without
-    /// building a `serde_json::Value` and without explaining anything.
-    /// `false` means "not certainly": [`Validator::check`] then tells. The
-    /// two agree: `quick_valid` is true only for responses `check` accepts
-    /// (`tests/validate.rs` checks this on sampled and mutated responses).
-    pub fn quick_valid(&self, json: &[u8]) -> bool {
-        // One UTF-8 check of the whole line is cheaper than serde_json's
-        // check of every string in it.
-        let Ok(text) = std::str::from_utf8(json) else {
-            return false;
-        };
-        let mut de = serde_json::Deserializer::from_str(text);
-        let Ok((env, slots)) =
-            serde::Deserializer::deserialize_map(&mut de, Slots { validator: self })
-        else {
-            return false;
-        };
-        if de.end().is_err() {
-            return false;
-        }
-        self.quick_check(&env, &slots)
-    }
-
-    fn quick_check(&self, env: &[Option<Slot>; 5], slots: &[Option<Slot>]) -> bool {
-        let is = |s: &Option<Slot>, want: &str| matches!(s, Some(Slot::Str(x)) if x == want);
-        if !is(&env[0], &self.survey.id) || !is(&env[1], &self.survey.version) {
-            return false;
-        }
-        let complete = if is(&env[2], "complete") {
-            true
-        } else if is(&env[2], "partial") {
-            false
-        } else {
-            return false;
-        };
-        match &env[3] {
-            None => {}
-            Some(Slot::Str(s)) if is_date_time(s) => {}
-            _ => return false,
-        }
-        if !matches!(&env[4], None | Some(Slot::Str(_))) {
-            return false;
-        }
-        // What the conditions read, as `eval` wants it. The map is kept
-        // between responses with every name the conditions read: `eval`
-        // treats an absent name and `null` alike, so absent is `null` here.
-        let mut kept = self.scratch.try_borrow_mut();
-        let mut fresh = Map::new();
-        let cmap: &mut Map<String, Value> = match kept.as_deref_mut() {
-            Ok(m) => m,
-            Err(_) => &mut fresh,
-        };
-        if cmap.len() != self.cond_vars.len() {
-            cmap.clear();
-            for &i in &self.cond_vars {
-                cmap.insert(self.vars[i].var.name.clone(), Value::Null);
-            }
-        }
-        // In insertion order: the order of `cond_vars`.
-        for (value, &i) in cmap.values_mut().zip(&self.cond_vars) {
-            *value = slots[i].as_ref().map_or(Value::Null, Slot::to_value);
-        }
-        let cmap = &*cmap;
-        let missing = |name: &str| self.missing_codes(name);
-        let mut truths: Vec<Option<bool>> = vec![None; self.conds.len()];
-        for ((v, slot), c) in self.vars.iter().zip(slots).zip(&self.cond_of) {
-            let asked = match c {
-                None => true,
-                Some(c) => *truths[*c].get_or_insert_with(|| {
-                    eval_with(self.conds[*c], cmap, &missing) == Truth::True
-                }),
-            };
-            match (asked, slot) {
-                (false, None) => {}
-                (false, Some(_)) => return false,
-                (true, None) => {
-                    if v.always || complete {
-                        return false;
-                    }
-                }
-                (true, Some(s)) => {
-                    if !quick_value(v, s, complete) {
-                        return false;
-                    }
-                }
-            }
-        }
-        true
-    }
-}
-
-/// Whether the value of an asked variable is valid (as [`Validator::check`]).
-fn quick_value(v: &Var, s: &Slot, complete: bool) -> bool {
-    let var = v.var;
-    let is_code = |x: f64| x.fract() == 0.0 && v.codes.iter().any(|c| *c as f64 == x);
-    match (var.kind, s) {
-        (VariableKind::Hidden, Slot::Str(x)) => var.values.iter().any(|w| w == x),
-        (VariableKind::Hidden, _) => false,
-        (_, Slot::Null) => !(var.required && complete),
-        (VariableKind::Single, Slot::Num(x)) => is_code(*x),
-        (VariableKind::Multiple, Slot::Codes(c)) => {
-            if c.is_empty() || !c.iter().all(|x| is_code(*x)) {
-                return false;
-            }
-            if c.iter().enumerate().any(|(i, x)| c[..i].contains(x)) {
-                return false;
-            }
-            let exclusive = v.exclusive.iter().any(|e| c.contains(&(*e as f64)));
-            if exclusive && c.len() > 1 {
-                return false;
-            }
-            let n = c.len() as f64;
-            !(v.max.is_some_and(|m| n > m) || (!exclusive && v.min.is_some_and(|m| n < m)))
-        }
-        (VariableKind::Integer | VariableKind::Decimal, Slot::Num(x)) => {
-            let fractional = var.kind == VariableKind::Integer && x.fract() != 0.0;
-            let outside = v.min.is_some_and(|m| *x < m) || v.max.is_some_and(|m| *x > m);
-            !(fractional || outside)
-        }
-        (VariableKind::Text, Slot::Str(x)) => var
-            .max_length
-            .is_none_or(|m| x.len() <= m as usize || x.chars().count() <= m as usize),
-        (VariableKind::Date, Slot::Str(x)) => is_date(x),
         _ => false,
     }
 }
