@@ -95,12 +95,14 @@ codes! {
     // Conditions
     NotInList = "E070", Error, "code not in the question's answer list";
     NotComparable = "E071", Error, "comparison does not fit the question";
+    NeverAsked = "E072", Error, "condition can never be true";
     // Project
     Config = "E090", Error, "invalid lomake.yaml";
     // Warnings
     UnclosedMarkup = "W001", Warning, "emphasis marker without its pair";
     MissingTranslationDraft = "W050", Warning, "missing translation (allowed in drafts)";
     DuplicateLabel = "W060", Warning, "two options of one list have the same label";
+    AlwaysTrue = "W072", Warning, "condition is always true";
 }
 
 /// A secondary place involved in a diagnostic.

@@ -3,7 +3,7 @@
 use std::collections::BTreeMap;
 
 use super::names::{Generated, check_name};
-use super::{Checker, Expanded, Subst};
+use super::{Checker, Expanded, Subst, routing};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::ir::{self, Condition, Disclosure, ElementKind, Level, VariableKind};
 use crate::source::Span;
@@ -741,6 +741,14 @@ impl<'a> Checker<'a> {
                     }
                     section_names.insert(name.to_ascii_lowercase(), span);
                     let own = self.when(e.item, subst, &scope);
+                    let insert_when = e.insert.as_ref().and_then(|c| Self::when_span(c.item));
+                    self.routing_sections.push(routing::Site {
+                        name: name.clone(),
+                        section: None,
+                        own: Self::when_span(e.item).zip(own.clone()),
+                        outer: insert_when.into_iter().collect(),
+                        at: span,
+                    });
                     let title =
                         self.req_text(e.item, "title", &format!("section.{name}.title"), subst);
                     let intro =
@@ -784,6 +792,23 @@ impl<'a> Checker<'a> {
                     }
                     let section_name = section.name.clone();
                     let note_from_insert = if same_insert { None } else { insert_note };
+                    let mut outer_spans: Vec<Span> = self
+                        .routing_sections
+                        .last()
+                        .map(|s| {
+                            s.outer
+                                .iter()
+                                .copied()
+                                .chain(s.own.as_ref().map(|o| o.0))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    if !same_insert
+                        && let Some(w) = e.insert.as_ref().and_then(|c| Self::when_span(c.item))
+                    {
+                        outer_spans.push(w);
+                    }
+                    self.routing_outer = outer_spans;
                     if let Some((element, vars)) = self.lower_element(
                         e.item,
                         subst,
@@ -857,6 +882,14 @@ impl<'a> Checker<'a> {
         out
     }
 
+    /// Where an item's `when` is written.
+    fn when_span(item: &Item) -> Option<Span> {
+        item.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::When(e) => Some(e.span()),
+            _ => None,
+        })
+    }
+
     fn when(&mut self, item: &'a Item, subst: Option<&Subst>, scope: &Scope) -> Option<Condition> {
         let p = item.properties.iter().find(|p| p.key.value == "when")?;
         let PropertyValue::When(e) = &p.value else {
@@ -884,6 +917,13 @@ impl<'a> Checker<'a> {
         let (name, name_span) = self.name_of(item, subst)?;
         self.check_properties(item, &kind_str);
         let own = self.when(item, subst, scope);
+        self.routing_elements.push(routing::Site {
+            name: name.clone(),
+            section: Some(section.to_string()),
+            own: Self::when_span(item).zip(own.clone()),
+            outer: std::mem::take(&mut self.routing_outer),
+            at: name_span,
+        });
         let condition = Condition::and(outer, own);
         let key = |k: &str| format!("{name}.{k}");
         let mut note = self.opt_text(item, "note", &key("note"), subst);

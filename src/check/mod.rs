@@ -16,6 +16,7 @@
 mod conditions;
 mod lower;
 mod names;
+mod routing;
 mod texts;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -105,8 +106,20 @@ fn check_loaded(
             names: names::NameTable::default(),
             is_module,
             incomplete,
+            routing_sections: Vec::new(),
+            routing_elements: Vec::new(),
+            routing_outer: Vec::new(),
         };
         let survey = checker.run();
+        // Conditions are analysed once everything else is right: in a survey
+        // with errors they may be incomplete.
+        if let Some(s) = &survey
+            && !checker.diagnostics.iter().any(Diagnostic::is_error)
+            && !diagnostics.iter().any(Diagnostic::is_error)
+        {
+            let found = routing::report(s, &checker.routing_sections, &checker.routing_elements);
+            checker.diagnostics.extend(found);
+        }
         diagnostics.extend(checker.diagnostics);
         survey
     };
@@ -191,6 +204,12 @@ pub(crate) struct Checker<'a> {
     is_module: bool,
     /// Some module could not be loaded (already reported).
     incomplete: bool,
+    /// Where sections' and elements' conditions are written, for the
+    /// routing analysis; `routing_outer` passes the surrounding `when`s to
+    /// the element being lowered.
+    routing_sections: Vec<routing::Site>,
+    routing_elements: Vec<routing::Site>,
+    routing_outer: Vec<Span>,
 }
 
 impl<'a> Checker<'a> {
