@@ -101,8 +101,11 @@ codes! {
     // Warnings
     UnclosedMarkup = "W001", Warning, "emphasis marker without its pair";
     MissingTranslationDraft = "W050", Warning, "missing translation (allowed in drafts)";
+    IdenticalTranslation = "W051", Warning, "translation identical to the source language";
     DuplicateLabel = "W060", Warning, "two options of one list have the same label";
     AlwaysTrue = "W072", Warning, "condition is always true";
+    SpssLabelTooLong = "W080", Warning, "label too long for SPSS";
+    SpssMissingCodes = "W081", Warning, "missing codes SPSS cannot declare";
 }
 
 /// A secondary place involved in a diagnostic.

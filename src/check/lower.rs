@@ -576,6 +576,30 @@ impl<'a> Checker<'a> {
                 }
             }
         }
+        // The flat data declares `MISSING VALUES (LOWEST THRU -1, c)`: one
+        // range for the missing kinds and one code. SPSS allows no more.
+        let declared: Vec<i64> = options
+            .iter()
+            .filter(|o| o.missing)
+            .map(|o| o.code)
+            .collect();
+        if declared.len() > 1
+            && let (Some(first), Some(second)) = (codes.get(&declared[0]), codes.get(&declared[1]))
+        {
+            self.report(
+                Diagnostic::new(
+                    Code::SpssMissingCodes,
+                    format!(
+                        "`{name}` declares {} missing codes; SPSS can declare only one beside the missing kinds",
+                        declared.len()
+                    ),
+                )
+                .at(*second, "second missing code")
+                .with(*first, "first missing code")
+                .note("SPSS allows one range and one value; the range LOWEST THRU -1 holds lomake's kinds of missing data (not asked, not answered, not reached)")
+                .help("keep one declared missing code (e.g. 99 \"can't say\"), or accept that SPSS treats the others as valid values"),
+            );
+        }
         if options.is_empty() {
             let at = item
                 .name

@@ -170,6 +170,30 @@ impl Checker<'_> {
                 self.report(d);
             }
         }
+        self.identical_to_source(&out, translations);
+        if let Some((limit, what)) = spss_limit(&key) {
+            for t in translations {
+                if let Some(tr) = out.get(t.lang.value.as_str())
+                    && tr.plain.len() > limit
+                {
+                    self.report(
+                        Diagnostic::new(
+                            Code::SpssLabelTooLong,
+                            format!(
+                                "this `{}` {what} is {} bytes in UTF-8; SPSS keeps {limit}",
+                                t.lang.value,
+                                tr.plain.len()
+                            ),
+                        )
+                        .at(t.raw.span, format!("over {limit} bytes"))
+                        .note("letters like ä and ö take two bytes each")
+                        .help(format!(
+                            "shorten it to {limit} bytes; otherwise SPSS files get it cut short (the codebooks keep the full text)"
+                        )),
+                    );
+                }
+            }
+        }
         // Keep the survey's language order, whatever the source order.
         let mut ordered = IndexMap::new();
         for l in &self.languages {
@@ -180,6 +204,59 @@ impl Checker<'_> {
         ir::Text {
             key,
             translations: ordered,
+        }
+    }
+
+    /// W051: a translation that is the source text copied, in a text of two
+    /// or more words that is not the same in every language (names of
+    /// places and organisations legitimately are).
+    fn identical_to_source(
+        &mut self,
+        out: &IndexMap<String, ir::Translation>,
+        translations: &[Translation],
+    ) {
+        let Some(source) = self.languages.first().cloned() else {
+            return;
+        };
+        let source = &source;
+        let Some(src) = out.get(source) else {
+            return;
+        };
+        let words = src
+            .plain
+            .split_whitespace()
+            .filter(|w| w.chars().any(char::is_alphabetic))
+            .count();
+        if words < 2 || out.len() < 2 {
+            return;
+        }
+        if self.languages.len() == out.len() && out.values().all(|t| t.raw == src.raw) {
+            return;
+        }
+        let src_span = translations
+            .iter()
+            .find(|t| t.lang.value == *source)
+            .map(|t| t.raw.span);
+        let mut found = Vec::new();
+        for t in translations {
+            let lang = t.lang.value.as_str();
+            if lang != source.as_str() && out.get(lang).is_some_and(|x| x.raw == src.raw) {
+                found.push((lang.to_string(), t.raw.span));
+            }
+        }
+        for (lang, span) in found {
+            let mut d = Diagnostic::new(
+                Code::IdenticalTranslation,
+                format!("the `{lang}` text is the `{source}` text, word for word"),
+            )
+            .at(span, format!("same as `{source}`"))
+            .help(format!(
+                "translate it into `{lang}`; it was probably copied and not yet translated"
+            ));
+            if let Some(s) = src_span {
+                d = d.with(s, format!("the `{source}` text"));
+            }
+            self.report(d);
         }
     }
 
@@ -263,5 +340,18 @@ impl Checker<'_> {
         }
         out.push_str(rest);
         out
+    }
+}
+
+/// SPSS's limits for labels, in UTF-8 bytes, by the kind of text (from its
+/// stable key): analyst labels become variable labels (256 bytes), option
+/// labels value labels (120 bytes).
+fn spss_limit(key: &str) -> Option<(usize, &'static str)> {
+    if key.contains(".option.") {
+        Some((120, "option label"))
+    } else if key.ends_with(".label") && !key.starts_with("section.") {
+        Some((256, "analyst label"))
+    } else {
+        None
     }
 }
