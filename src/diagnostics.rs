@@ -103,6 +103,7 @@ codes! {
     MissingTranslationDraft = "W050", Warning, "missing translation (allowed in drafts)";
     IdenticalTranslation = "W051", Warning, "translation identical to the source language";
     DuplicateLabel = "W060", Warning, "two options of one list have the same label";
+    UnusedList = "W061", Warning, "answer list never used";
     AlwaysTrue = "W072", Warning, "condition is always true";
     SpssLabelTooLong = "W080", Warning, "label too long for SPSS";
     SpssMissingCodes = "W081", Warning, "missing codes SPSS cannot declare";

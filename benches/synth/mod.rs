@@ -119,6 +119,66 @@ pub fn survey(questions: usize) -> String {
         }
         question(&mut out, i);
     }
+    // Closing questions on every shared scale (each is used, however few
+    // questions there are).
+    out.push_str("\nquestion overall scale grade10\n  label\n");
+    texts(
+        &mut out,
+        "    ",
+        "Kokonaisarvio",
+        "Helhetsbedömning",
+        "Overall grade",
+    );
+    out.push_str("  text\n");
+    texts(
+        &mut out,
+        "    ",
+        "Anna kokonaisarvio.",
+        "Ge ett helhetsbetyg.",
+        "Give an overall grade.",
+    );
+    out.push_str("\nquestion closing grid agree5\n  label\n");
+    texts(
+        &mut out,
+        "    ",
+        "Loppuväittämät",
+        "Slutpåståenden",
+        "Closing statements",
+    );
+    out.push_str("  text\n");
+    texts(
+        &mut out,
+        "    ",
+        "Arvioi väittämät.",
+        "Bedöm påståendena.",
+        "Rate the statements.",
+    );
+    out.push_str("  item a\n");
+    texts(
+        &mut out,
+        "    ",
+        "Kysely oli selkeä",
+        "Enkäten var tydlig",
+        "The survey was clear",
+    );
+    {
+        out.push_str("\nquestion recommend single yes_no\n  label\n");
+        texts(
+            &mut out,
+            "    ",
+            "Suosittelisi",
+            "Skulle rekommendera",
+            "Would recommend",
+        );
+        out.push_str("  text\n");
+        texts(
+            &mut out,
+            "    ",
+            "Suosittelisitko kyselyä muille?",
+            "Skulle du rekommendera enkäten?",
+            "Would you recommend the survey?",
+        );
+    }
     out
 }
 

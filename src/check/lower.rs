@@ -359,6 +359,31 @@ impl<'a> Checker<'a> {
         let expanded = self.expand(top);
         let (sections, variables) = self.lower_body(&expanded);
 
+        // Scales and lists of this file that no question uses: still
+        // checked (their mistakes would surface on first use), and reported.
+        let entry = self.loaded.entry;
+        let unused: Vec<(&'a Item, String)> = self
+            .lists
+            .values()
+            .copied()
+            .filter(|i| i.span.file == entry)
+            .filter_map(|i| {
+                let n = i.name.as_ref()?;
+                (!self.used_lists.contains(&n.value)).then(|| (i, n.value.clone()))
+            })
+            .collect();
+        for (item, name) in unused {
+            let _ = self.lower_list(item, &name, None);
+            let at = item.name.as_ref().map_or(item.keyword.span, |n| n.span);
+            self.report(
+                Diagnostic::new(
+                    Code::UnusedList,
+                    format!("{} `{name}` is never used", item.keyword.value.as_str()),
+                )
+                .at(at, "not used by any question")
+                .help("remove it, or name it on the questions that should use it; shared scales belong in a module"),
+            );
+        }
         let mut lists = Vec::new();
         for name in std::mem::take(&mut self.used_lists) {
             if let Some(l) = self.ir_lists.remove(&name) {
@@ -976,6 +1001,18 @@ impl<'a> Checker<'a> {
                 if let Some(d) = check_name(&name, name_span) {
                     self.report(d);
                 }
+                // Element names are unique: forms and codebooks refer to them.
+                self.declare(
+                    &name,
+                    name_span,
+                    Some(Generated {
+                        what: "display text",
+                        why:
+                            "a display text's name is one of the survey's names, like a question's"
+                                .into(),
+                    }),
+                    scope,
+                );
                 return Some((
                     ir::Element {
                         name,
@@ -1381,6 +1418,19 @@ impl<'a> Checker<'a> {
             if let Some(d) = check_name(&name, name_span) {
                 self.report(d);
             }
+            // The grid's own name is taken too, though its data are the
+            // items' variables.
+            self.declare(
+                &name,
+                name_span,
+                Some(Generated {
+                    what: "grid",
+                    why: format!(
+                        "a grid's name is one of the survey's names; its items' variables are `{name}_a` …"
+                    ),
+                }),
+                scope,
+            );
             scope.grids.insert(
                 name.to_ascii_lowercase(),
                 items.iter().map(|i| i.variable.clone()).collect(),
