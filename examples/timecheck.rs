@@ -5,6 +5,10 @@
 
 use std::time::Instant;
 
+#[global_allocator]
+// As in the lomake binary (src/main.rs).
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[path = "../benches/synth/mod.rs"]
 mod synth;
 
