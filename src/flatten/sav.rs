@@ -358,8 +358,9 @@ impl<W: Write + Seek> SavWriter<W> {
             v.cut += 1;
         }
         let segs = v.segments();
-        let mut chunks: Vec<[u8; 8]> = Vec::new();
-        for seg in 0..segs {
+        let elements: Vec<usize> = (0..segs).map(|seg| v.segment_elements(seg)).collect();
+        for (seg, n) in elements.into_iter().enumerate() {
+            // 255 bytes of the string in every segment but the last.
             let start = (seg * 255).min(bytes.len());
             let end = if seg + 1 < segs {
                 ((seg + 1) * 255).min(bytes.len())
@@ -367,25 +368,31 @@ impl<W: Write + Seek> SavWriter<W> {
                 bytes.len()
             };
             let part = &bytes[start..end];
-            let n = v.segment_elements(seg);
             for k in 0..n {
+                let from = k * 8;
+                if from >= part.len() {
+                    self.chunk([b' '; 8])?;
+                    continue;
+                }
+                let to = (from + 8).min(part.len());
                 let mut chunk = [b' '; 8];
-                let from = (k * 8).min(part.len());
-                let to = (k * 8 + 8).min(part.len());
                 chunk[..to - from].copy_from_slice(&part[from..to]);
-                chunks.push(chunk);
-            }
-        }
-        for chunk in chunks {
-            if !self.compress {
-                self.case.extend_from_slice(&chunk);
-            } else if chunk == [b' '; 8] {
-                self.command(254, None)?;
-            } else {
-                self.command(253, Some(chunk))?;
+                self.chunk(chunk)?;
             }
         }
         Ok(())
+    }
+
+    /// Eight bytes of a string.
+    fn chunk(&mut self, chunk: [u8; 8]) -> std::io::Result<()> {
+        if !self.compress {
+            self.case.extend_from_slice(&chunk);
+            Ok(())
+        } else if chunk == [b' '; 8] {
+            self.command(254, None)
+        } else {
+            self.command(253, Some(chunk))
+        }
     }
 
     fn command(&mut self, code: u8, raw: Option<[u8; 8]>) -> std::io::Result<()> {
