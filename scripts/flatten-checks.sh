@@ -17,6 +17,7 @@
 # Installs what it needs: PSPP (apt `pspp`) if missing; the validators
 # (../shared/validators/install.sh) if $VALIDATORS (default /tmp/lomake-validators) has none;
 # a Python venv with pyreadstat and pandas in $FLATTEN_VENV (default ~/.cache/lomake-flatten-venv).
+# KEEP=1 keeps the work folder (data, PSPP syntax and output, check.py) for a look afterwards.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
@@ -25,7 +26,7 @@ VALIDATORS=${VALIDATORS:-/tmp/lomake-validators}
 VENV=${FLATTEN_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/lomake-flatten-venv}
 SURVEY="$ROOT/surveys/partnership-barometer-2023.survey"
 WORK=$(mktemp -d)
-trap 'rm -rf "$WORK"' EXIT
+if [ -n "${KEEP:-}" ]; then echo "flatten-checks: keeping $WORK"; else trap 'rm -rf "$WORK"' EXIT; fi
 
 say() { printf '%s\n' "$*"; }
 die() { say "flatten-checks: $*" >&2; exit 2; }

@@ -415,6 +415,46 @@ fn invalid_responses_are_reported_as_validate_does_and_skipped() {
 }
 
 #[test]
+fn json_problems_are_validate_s() {
+    let d = Dir::new("json");
+    let mut text = valid_lines();
+    text.push_str(&line(response(
+        "partial",
+        json!({"_id": "bad", "lang": "xx"}),
+    )));
+    d.write("r.jsonl", &text);
+    let out = d.run(&[
+        "--format",
+        "json",
+        "flatten",
+        "mini.survey",
+        "r.jsonl",
+        "--out",
+        "r.sav",
+    ]);
+    assert_eq!(out.status.code(), Some(1));
+    let validate = d.run(&["--format", "json", "validate", "mini.survey", "r.jsonl"]);
+    let problems = |o: &Output| -> Vec<Value> {
+        String::from_utf8_lossy(&o.stdout)
+            .lines()
+            .map(|l| serde_json::from_str::<Value>(l).unwrap())
+            .filter(|v| v["type"] == "problem")
+            .collect()
+    };
+    assert_eq!(problems(&out).len(), 1);
+    assert_eq!(problems(&out), problems(&validate));
+    let last = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .last()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        serde_json::from_str::<Value>(&last).unwrap(),
+        json!({"type": "summary", "responses": 4, "written": 3, "skipped": 1})
+    );
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let d = Dir::new("usage");
     d.write("r.jsonl", &valid_lines());
