@@ -883,3 +883,57 @@ fn sav_labels_follow_the_language_and_long_ones_are_cut_with_a_warning() {
         }
     }
 }
+
+// ---------------------------------------------------------------------------
+// The fast path
+
+/// `flatten` reads valid JSON lines into slots instead of `Value`s; both
+/// give the same row, on sampled responses of both surveys (partial ones,
+/// texts with escapes) and on the hand-written ones.
+#[test]
+fn slots_and_values_give_the_same_rows() {
+    use lomake::sample::{Options, Status, sample_response};
+    let barometer = {
+        let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("surveys/partnership-barometer-2023.survey");
+        let checked =
+            lomake::check::check_file(&lomake::source::DiskLoader, &path, &CheckOptions::default())
+                .unwrap();
+        checked.survey.expect("a survey")
+    };
+    let mini = survey();
+    let mut compared = 0;
+    for s in [&mini, &barometer] {
+        let f = Flattener::new(s, Redact::Nothing);
+        let mut lines: Vec<String> = Vec::new();
+        for seed in 0..300u64 {
+            let status = if seed % 3 == 0 {
+                Status::Partial
+            } else {
+                Status::Complete
+            };
+            let options = Options {
+                status,
+                ..Options::default()
+            };
+            lines.push(sample_response(s, seed, &options).to_string());
+        }
+        if std::ptr::eq(s, &mini) {
+            lines.extend(valid_lines().lines().map(str::to_string));
+        }
+        let validator = Validator::new(s);
+        for l in &lines {
+            assert!(validator.quick_valid(l.as_bytes()), "{l}");
+            let v: Value = serde_json::from_str(l).unwrap();
+            let (mut s1, mut s2) = (Vec::new(), Vec::new());
+            let (mut a, mut b) = (Vec::new(), Vec::new());
+            f.row(v.as_object().unwrap(), &mut s1, &mut a);
+            let parsed = f.parse(l).expect("an object");
+            f.row_parsed(&parsed, &mut s2, &mut b);
+            assert_eq!(a, b, "{l}");
+            assert_eq!(s1, s2);
+            compared += 1;
+        }
+    }
+    assert!(compared >= 600);
+}

@@ -10,8 +10,10 @@
 //! with the number of responses.
 
 pub mod csv;
+pub mod parse;
 pub mod sav;
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::fmt::Write as _;
 use std::io::{BufRead, Write};
@@ -21,9 +23,10 @@ use serde::de::{DeserializeSeed, MapAccess, SeqAccess, Visitor};
 use serde_json::{Map, Value};
 
 use crate::eval::{Truth, eval_with};
-use crate::flat::{self, Column};
+use crate::flat::{self, Column, ColumnKind};
 use crate::ir::{Condition, Disclosure, Survey, Variable, VariableKind};
 use crate::validate::{Problem, Validator};
+use parse::{Parsed, Slot};
 
 /// Which columns `--redact` leaves out.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -89,6 +92,8 @@ struct Plan<'s> {
     /// Indexes of the variables it tests with `answered()`/`substantive()`.
     tests: Vec<usize>,
     keep: bool,
+    /// A multiple choice's codes, one per column.
+    codes: Vec<i64>,
 }
 
 /// Turns valid responses into rows of the flat table.
@@ -97,6 +102,8 @@ pub struct Flattener<'s> {
     columns: Vec<Column<'s>>,
     plans: Vec<Plan<'s>>,
     index: HashMap<&'s str, usize>,
+    /// The variables some condition reads.
+    cond_vars: Vec<usize>,
 }
 
 impl<'s> Flattener<'s> {
@@ -107,7 +114,7 @@ impl<'s> Flattener<'s> {
             .enumerate()
             .map(|(i, v)| (v.name.as_str(), i))
             .collect();
-        let plans = survey
+        let plans: Vec<Plan> = survey
             .variables
             .iter()
             .map(|v| {
@@ -116,11 +123,19 @@ impl<'s> Flattener<'s> {
                 if let Some(c) = &v.condition {
                     walk(c, &index, &mut reads, &mut tests);
                 }
+                let mut codes: Vec<i64> = v
+                    .list
+                    .as_deref()
+                    .and_then(|l| survey.list(l))
+                    .map(|l| l.options.iter().map(|o| o.code).collect())
+                    .unwrap_or_default();
+                codes.truncate(v.columns.len());
                 Plan {
                     var: v,
                     reads,
                     tests,
                     keep: !redact.drops(v),
+                    codes,
                 }
             })
             .collect();
@@ -128,11 +143,16 @@ impl<'s> Flattener<'s> {
             .into_iter()
             .filter(|c| c.variable.is_none_or(|v| !redact.drops(v)))
             .collect();
+        let mut cond_vars: Vec<usize> =
+            plans.iter().flat_map(|p| p.reads.iter().copied()).collect();
+        cond_vars.sort_unstable();
+        cond_vars.dedup();
         Flattener {
             survey,
             columns,
             plans,
             index,
+            cond_vars,
         }
     }
 
@@ -155,25 +175,42 @@ impl<'s> Flattener<'s> {
     /// while testing `answered()`/`substantive()` of one; otherwise it is
     /// not asked (-1).
     pub fn states(&self, response: &Map<String, Value>, out: &mut Vec<State>) {
+        let parsed = Parsed::from_map(response, &self.index, self.plans.len());
+        self.parsed_states(&parsed, Some(response), out);
+    }
+
+    fn parsed_states(
+        &self,
+        response: &Parsed<'_>,
+        map: Option<&Map<String, Value>>,
+        out: &mut Vec<State>,
+    ) {
         out.clear();
-        let partial = matches!(response.get("_status"), Some(Value::String(s)) if s == "partial");
+        let partial = response.status.as_deref() == Some("partial");
         let missing = |name: &str| -> &[i64] {
             self.index.get(name).map_or(&[][..], |&i| {
                 self.survey.variables[i].missing_codes.as_slice()
             })
         };
+        // What the conditions read, built when first needed.
+        let mut built: Option<Map<String, Value>> = None;
         for p in &self.plans {
-            let state = match response.get(&p.var.name) {
-                Some(Value::Null) => State::Null,
-                Some(Value::Array(a)) if a.is_empty() => State::Null,
+            let state = match &response.slots[out.len()] {
+                Some(Slot::Null) => State::Null,
+                Some(Slot::Codes(c)) if c.is_empty() => State::Null,
                 Some(_) => State::Answered,
                 None if !partial => State::NotAsked,
                 None => {
-                    let truth = p
-                        .var
-                        .condition
-                        .as_ref()
-                        .map_or(Truth::True, |c| eval_with(c, response, &missing));
+                    let truth = match &p.var.condition {
+                        None => Truth::True,
+                        Some(c) => {
+                            let m = match map {
+                                Some(m) => m,
+                                None => built.get_or_insert_with(|| self.cond_map(response)),
+                            };
+                            eval_with(c, m, &missing)
+                        }
+                    };
                     let reached =
                         |list: &[usize]| list.iter().any(|&j| out[j] == State::NotReached);
                     let undecided = match truth {
@@ -192,6 +229,17 @@ impl<'s> Flattener<'s> {
         }
     }
 
+    /// The values of the variables conditions read, as `eval` wants them.
+    fn cond_map(&self, response: &Parsed<'_>) -> Map<String, Value> {
+        let mut m = Map::new();
+        for &i in &self.cond_vars {
+            if let Some(slot) = &response.slots[i] {
+                m.insert(self.plans[i].var.name.clone(), slot.to_value());
+            }
+        }
+        m
+    }
+
     /// One row for a valid response: a cell per column of [`Self::columns`].
     pub fn row<'r>(
         &self,
@@ -199,62 +247,84 @@ impl<'s> Flattener<'s> {
         states: &mut Vec<State>,
         out: &mut Vec<Cell<'r>>,
     ) {
-        self.states(response, states);
-        out.clear();
+        let parsed = Parsed::from_map(response, &self.index, self.plans.len());
+        self.parsed_states(&parsed, Some(response), states);
+        let mut cells = Vec::with_capacity(self.columns.len());
+        self.cells(&parsed, states, &mut cells);
+        // The same cells, strings borrowed from the response itself.
         let string = |name: &str| match response.get(name) {
             Some(Value::String(s)) => s.as_str(),
             _ => "",
         };
-        out.push(Cell::Str(string("_id")));
-        let status = if string("_status") == "partial" {
+        out.clear();
+        out.extend(cells.iter().zip(&self.columns).map(|(c, col)| match c {
+            Cell::Num(x) => Cell::Num(*x),
+            Cell::Str(_) => Cell::Str(match (col.kind, col.variable) {
+                (ColumnKind::Id, _) => string("_id"),
+                (ColumnKind::Submitted, _) => string("_submitted"),
+                (_, Some(v)) => string(&v.name),
+                (_, None) => "",
+            }),
+        }));
+    }
+
+    /// Reads a JSON text (a response the validator accepted) into slots.
+    pub fn parse<'j>(&self, json: &'j str) -> Option<Parsed<'j>> {
+        Parsed::from_json(json, &self.index, self.plans.len())
+    }
+
+    /// One row from a response read with [`Self::parse`].
+    pub fn row_parsed<'p>(
+        &self,
+        response: &'p Parsed<'_>,
+        states: &mut Vec<State>,
+        out: &mut Vec<Cell<'p>>,
+    ) {
+        self.parsed_states(response, None, states);
+        self.cells(response, states, out);
+    }
+
+    fn cells<'p>(&self, response: &'p Parsed<'_>, states: &[State], out: &mut Vec<Cell<'p>>) {
+        out.clear();
+        let string = |s: &'p Option<Cow<'_, str>>| s.as_deref().unwrap_or("");
+        out.push(Cell::Str(string(&response.id)));
+        let status = if response.status.as_deref() == Some("partial") {
             flat::STATUS_PARTIAL
         } else {
             flat::STATUS_COMPLETE
         };
         out.push(Cell::Num(status as f64));
-        out.push(Cell::Str(string("_submitted")));
-        for (p, &state) in self.plans.iter().zip(states.iter()) {
+        out.push(Cell::Str(string(&response.submitted)));
+        for ((p, &state), slot) in self.plans.iter().zip(states).zip(&response.slots) {
             if !p.keep {
                 continue;
             }
-            let value = response.get(&p.var.name);
             let missing = state.code().map(|c| Cell::Num(c as f64));
             match p.var.kind {
                 VariableKind::Multiple => {
-                    let chosen: &[Value] = match value {
-                        Some(Value::Array(a)) => a,
+                    let chosen: &[f64] = match slot {
+                        Some(Slot::Codes(c)) => c,
                         _ => &[],
                     };
-                    let codes = p
-                        .var
-                        .list
-                        .as_deref()
-                        .and_then(|l| self.survey.list(l))
-                        .map_or(&[][..], |l| l.options.as_slice());
-                    for o in codes.iter().take(p.var.columns.len()) {
+                    for &code in &p.codes {
                         out.push(missing.unwrap_or_else(|| {
-                            let hit = chosen
-                                .iter()
-                                .any(|v| v.as_f64().is_some_and(|x| x == o.code as f64));
+                            let hit = chosen.contains(&(code as f64));
                             Cell::Num(if hit { 1.0 } else { 0.0 })
                         }));
                     }
                 }
                 VariableKind::Single | VariableKind::Integer | VariableKind::Decimal => {
-                    let cell = missing.unwrap_or_else(|| {
-                        Cell::Num(
-                            value
-                                .and_then(Value::as_f64)
-                                .unwrap_or(flat::NOT_ANSWERED as f64),
-                        )
+                    let cell = missing.unwrap_or(match slot {
+                        Some(Slot::Num(x)) => Cell::Num(*x),
+                        _ => Cell::Num(flat::NOT_ANSWERED as f64),
                     });
                     for _ in &p.var.columns {
                         out.push(cell);
                     }
                 }
                 VariableKind::Text | VariableKind::Date | VariableKind::Hidden => {
-                    let s = match value {
-                        Some(Value::String(s)) => s.as_str(),
+                    let s = match slot {
+                        Some(Slot::Str(s)) => s.as_ref(),
                         _ => "",
                     };
                     for _ in &p.var.columns {
@@ -420,9 +490,25 @@ impl<'a, 's> Reader<'a, 's> {
             if bytes.iter().all(u8::is_ascii_whitespace) {
                 continue;
             }
-            let quick = self.validator.quick_valid(bytes);
+            if self.validator.quick_valid(bytes) {
+                // Valid, so UTF-8 and an object: read it into slots.
+                let parsed = std::str::from_utf8(bytes)
+                    .ok()
+                    .and_then(|t| self.flattener.parse(t));
+                if let Some(parsed) = parsed {
+                    self.read += 1;
+                    let mut cells = Vec::with_capacity(self.flattener.columns.len());
+                    self.flattener
+                        .row_parsed(&parsed, &mut self.states, &mut cells);
+                    self.sink
+                        .row(&cells)
+                        .map_err(|e| Fatal(format!("cannot write the output: {e}")))?;
+                    self.written += 1;
+                    continue;
+                }
+            }
             match serde_json::from_slice::<Value>(bytes) {
-                Ok(v) => self.response(name, Place::Line(line_no), &v, quick)?,
+                Ok(v) => self.response(name, Place::Line(line_no), &v, false)?,
                 Err(e) => self.malformed(
                     name,
                     Some(line_no),
