@@ -257,4 +257,40 @@ hidden lang language
         assert!(cols[6].kind.is_numeric());
         assert!(!cols[7].kind.is_numeric());
     }
+
+    #[test]
+    fn labels_and_widths() {
+        assert_eq!(missing_kind_label(NOT_ASKED, "fi"), Some("Ei kysytty"));
+        assert_eq!(
+            missing_kind_label(NOT_REACHED, "sv"),
+            Some("Inte nådd (avbröt)")
+        );
+        assert_eq!(missing_kind_label(NOT_ANSWERED, "de"), Some("Not answered"));
+        assert_eq!(missing_kind_label(99, "en"), None);
+        assert_eq!(flag_labels("en"), ["Not chosen", "Chosen"]);
+        assert_eq!(
+            status_labels("fi")[STATUS_PARTIAL as usize - 1],
+            "Keskeneräinen"
+        );
+        let text = |m| Column {
+            name: "t",
+            kind: ColumnKind::Text { max_length: m },
+            variable: None,
+        };
+        assert_eq!(string_width(&text(Some(200))), Some(800));
+        assert_eq!(string_width(&text(Some(1_000_000))), Some(MAX_STRING_WIDTH));
+        assert_eq!(string_width(&text(None)), Some(MAX_STRING_WIDTH));
+        let code = Column {
+            name: "c",
+            kind: ColumnKind::Code,
+            variable: None,
+        };
+        assert_eq!(string_width(&code), None);
+        let date = Column {
+            name: "d",
+            kind: ColumnKind::Date,
+            variable: None,
+        };
+        assert_eq!(string_width(&date), Some(10));
+    }
 }
