@@ -455,6 +455,47 @@ fn json_problems_are_validate_s() {
 }
 
 #[test]
+fn redact_through_the_binary() {
+    let d = Dir::new("redact");
+    d.write("r.jsonl", &valid_lines());
+    let out = d.run(&[
+        "flatten",
+        "mini.survey",
+        "r.jsonl",
+        "--out",
+        "r.csv",
+        "--redact",
+        "identifying",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let csv = String::from_utf8(d.read("r.csv")).unwrap();
+    assert_eq!(
+        csv.split("\r\n").next().unwrap(),
+        "resp_id,resp_status,resp_submitted,lang,part,forms_1,forms_2,forms_3,forms_9,followup,count,share,since,region"
+    );
+    assert!(!csv.contains("Åland"), "the story is left out");
+    let out = d.run(&[
+        "flatten",
+        "mini.survey",
+        "r.jsonl",
+        "--out",
+        "r.sav",
+        "--redact",
+        "indirectly-identifying",
+    ]);
+    assert_eq!(out.status.code(), Some(0));
+    let sav = read_sav(&d.read("r.sav"));
+    let names: Vec<&String> = sav.long_names.values().collect();
+    assert!(
+        !names
+            .iter()
+            .any(|n| ["story", "forms_other", "region"].contains(&n.as_str()))
+    );
+    assert_eq!(sav.long_names.len(), 13);
+    assert_eq!(sav.ncases, 3);
+}
+
+#[test]
 fn usage_errors_exit_2() {
     let d = Dir::new("usage");
     d.write("r.jsonl", &valid_lines());
