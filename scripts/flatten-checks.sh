@@ -17,12 +17,14 @@
 # Installs what it needs: PSPP (apt `pspp`) if missing; the validators
 # (../shared/validators/install.sh) if $VALIDATORS (default /tmp/lomake-validators) has none;
 # a Python venv with pyreadstat and pandas in $FLATTEN_VENV (default ~/.cache/lomake-flatten-venv).
+# SHARED (default ../shared) holds validators/; LOMAKE=path uses that binary instead of building.
 # KEEP=1 keeps the work folder (data, PSPP syntax and output, check.py) for a look afterwards.
 set -uo pipefail
 
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
 N=${N:-2000}
 VALIDATORS=${VALIDATORS:-/tmp/lomake-validators}
+SHARED=${SHARED:-$ROOT/../shared}
 VENV=${FLATTEN_VENV:-${XDG_CACHE_HOME:-$HOME/.cache}/lomake-flatten-venv}
 SURVEY="$ROOT/surveys/partnership-barometer-2023.survey"
 WORK=$(mktemp -d)
@@ -39,15 +41,17 @@ if ! command -v pspp >/dev/null; then
 fi
 if [ ! -x "$VALIDATORS/bin/check-sps" ]; then
   say "installing the validators into $VALIDATORS"
-  bash "$ROOT/../shared/validators/install.sh" "$VALIDATORS" >/dev/null || die "cannot install the validators"
+  bash "$SHARED/validators/install.sh" "$VALIDATORS" >/dev/null || die "cannot install the validators"
 fi
 if ! "$VENV/bin/python" -c 'import pyreadstat, pandas' 2>/dev/null; then
   say "installing pyreadstat and pandas into $VENV"
   python3 -m venv "$VENV" && "$VENV/bin/pip" install -q pyreadstat pandas >/dev/null \
     || die "cannot install pyreadstat"
 fi
-(cd "$ROOT" && cargo build --release -q) || die "cargo build failed"
-LOMAKE="$ROOT/target/release/lomake"
+if [ -z "${LOMAKE:-}" ]; then
+  (cd "$ROOT" && cargo build --release -q) || die "cargo build failed"
+  LOMAKE="$ROOT/target/release/lomake"
+fi
 
 # --- data ---------------------------------------------------------------------------------
 cd "$WORK" || die "no work folder"
