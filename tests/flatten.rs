@@ -978,3 +978,64 @@ fn slots_and_values_give_the_same_rows() {
     }
     assert!(compared >= 600);
 }
+
+/// Bad input is reported and skipped, never a panic: lines of every JSON
+/// type, wrong types for every variable, bytes that are not UTF-8.
+#[test]
+fn bad_lines_are_skipped_without_panic() {
+    use lomake::flatten::{Format, Reader};
+    let s = survey();
+    let f = Flattener::new(&s, Redact::Nothing);
+    let validator = Validator::new(&s);
+    let mut input: Vec<u8> = Vec::new();
+    for l in [
+        "[]",
+        "1",
+        "\"x\"",
+        "null",
+        "true",
+        "{}",
+        "{\"_survey\": 1}",
+        "[{}]",
+    ] {
+        input.extend_from_slice(l.as_bytes());
+        input.push(b'\n');
+    }
+    let weird = [
+        json!([1, "a"]),
+        json!({"a": 1}),
+        json!("x"),
+        json!(1.5),
+        json!(-1),
+        json!(true),
+    ];
+    for v in &s.variables {
+        for w in &weird {
+            let mut r = response("partial", json!({"lang": "en"}));
+            r[v.name.as_str()] = w.clone();
+            input.extend_from_slice(line(r).as_bytes());
+        }
+    }
+    input.extend_from_slice(b"{\"_survey\": \"mini\xff\"}\n\xfe\xfe\n");
+    input.extend_from_slice(valid_lines().as_bytes());
+    let mut csv = CsvWriter::new(Vec::new(), f.columns().iter().map(|c| c.name)).unwrap();
+    let mut problems: Vec<u8> = Vec::new();
+    let (read, written, skipped) = {
+        let mut reader = Reader::new(&validator, &f, &mut csv, Format::Human, &mut problems);
+        reader.jsonl(&input[..], "bad.jsonl").unwrap();
+        (reader.read, reader.written, reader.skipped)
+    };
+    // Written: what the validator accepts (the three valid lines, and
+    // `share` = 1.5 and `story` = "x", which are valid answers).
+    let valid = input
+        .split(|b| *b == b'\n')
+        .filter_map(|l| serde_json::from_slice::<Value>(l).ok())
+        .filter(|v| validator.check(v).is_empty())
+        .count();
+    assert_eq!(valid, 5);
+    assert_eq!(written, 5, "{}", String::from_utf8_lossy(&problems));
+    assert_eq!(read, written + skipped);
+    assert!(skipped > 50);
+    let text = String::from_utf8(csv.into_inner()).unwrap();
+    assert_eq!(text.matches("\r\nr").count(), 5);
+}
