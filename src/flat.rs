@@ -135,6 +135,81 @@ pub fn columns(survey: &Survey) -> Vec<Column<'_>> {
     out
 }
 
+/// Labels of the missing kinds in a language (English for languages
+/// lomake has no words for): `-1` not asked, `-2` not answered, `-3` not
+/// reached. `None` for other codes.
+pub fn missing_kind_label(code: i64, lang: &str) -> Option<&'static str> {
+    let i = match code {
+        NOT_ASKED => 0,
+        NOT_ANSWERED => 1,
+        NOT_REACHED => 2,
+        _ => return None,
+    };
+    let words: [&str; 3] = match lang {
+        "fi" => ["Ei kysytty", "Ei vastattu", "Ei saavutettu (keskeytti)"],
+        "sv" => ["Inte frågad", "Inte besvarad", "Inte nådd (avbröt)"],
+        _ => ["Not asked", "Not answered", "Not reached (break-off)"],
+    };
+    Some(words[i])
+}
+
+/// Labels of the 0/1 values of a multiple choice column: `[0, 1]`.
+pub fn flag_labels(lang: &str) -> [&'static str; 2] {
+    match lang {
+        "fi" => ["Ei valittu", "Valittu"],
+        "sv" => ["Inte vald", "Vald"],
+        _ => ["Not chosen", "Chosen"],
+    }
+}
+
+/// Labels of `resp_status`: `[complete (1), partial (2)]`.
+pub fn status_labels(lang: &str) -> [&'static str; 2] {
+    match lang {
+        "fi" => ["Valmis", "Keskeneräinen"],
+        "sv" => ["Fullständig", "Ofullständig"],
+        _ => ["Complete", "Partial"],
+    }
+}
+
+/// Variable labels of the envelope's columns, in [`ENVELOPE`] order.
+pub fn envelope_labels(lang: &str) -> [&'static str; 3] {
+    match lang {
+        "fi" => ["Vastaajan tunniste", "Vastauksen tila", "Lähetetty"],
+        "sv" => ["Respondentens id", "Svarets status", "Inskickat"],
+        _ => ["Respondent id", "Response status", "Submitted"],
+    }
+}
+
+/// The widest string SPSS stores, in bytes.
+pub const MAX_STRING_WIDTH: u32 = 32767;
+/// Width of `resp_id` in the `.sav` (longer ids are cut, with a warning).
+pub const ID_WIDTH: u32 = 64;
+/// Width of `resp_submitted` (RFC 3339 date-times are shorter).
+pub const SUBMITTED_WIDTH: u32 = 40;
+
+/// The width in bytes of a string column in SPSS: 4 × the maximum length
+/// in Unicode code points for texts (UTF-8 takes at most 4 bytes a code
+/// point), at most [`MAX_STRING_WIDTH`]; 10 for dates; the longest value
+/// for hidden variables; [`ID_WIDTH`] and [`SUBMITTED_WIDTH`] for the
+/// envelope. `None` for numeric columns.
+pub fn string_width(column: &Column<'_>) -> Option<u32> {
+    let w = match column.kind {
+        ColumnKind::Id => ID_WIDTH,
+        ColumnKind::Submitted => SUBMITTED_WIDTH,
+        ColumnKind::Text { max_length } => max_length
+            .map_or(MAX_STRING_WIDTH, |m| m.saturating_mul(4))
+            .min(MAX_STRING_WIDTH),
+        ColumnKind::Date => 10,
+        ColumnKind::Hidden => column
+            .variable
+            .and_then(|v| v.values.iter().map(|s| s.len() as u32).max())
+            .unwrap_or(8)
+            .clamp(1, MAX_STRING_WIDTH),
+        _ => return None,
+    };
+    Some(w.max(1))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -181,5 +256,41 @@ hidden lang language
         assert_eq!(cols[5].kind, ColumnKind::Flag { code: 99 });
         assert!(cols[6].kind.is_numeric());
         assert!(!cols[7].kind.is_numeric());
+    }
+
+    #[test]
+    fn labels_and_widths() {
+        assert_eq!(missing_kind_label(NOT_ASKED, "fi"), Some("Ei kysytty"));
+        assert_eq!(
+            missing_kind_label(NOT_REACHED, "sv"),
+            Some("Inte nådd (avbröt)")
+        );
+        assert_eq!(missing_kind_label(NOT_ANSWERED, "de"), Some("Not answered"));
+        assert_eq!(missing_kind_label(99, "en"), None);
+        assert_eq!(flag_labels("en"), ["Not chosen", "Chosen"]);
+        assert_eq!(
+            status_labels("fi")[STATUS_PARTIAL as usize - 1],
+            "Keskeneräinen"
+        );
+        let text = |m| Column {
+            name: "t",
+            kind: ColumnKind::Text { max_length: m },
+            variable: None,
+        };
+        assert_eq!(string_width(&text(Some(200))), Some(800));
+        assert_eq!(string_width(&text(Some(1_000_000))), Some(MAX_STRING_WIDTH));
+        assert_eq!(string_width(&text(None)), Some(MAX_STRING_WIDTH));
+        let code = Column {
+            name: "c",
+            kind: ColumnKind::Code,
+            variable: None,
+        };
+        assert_eq!(string_width(&code), None);
+        let date = Column {
+            name: "d",
+            kind: ColumnKind::Date,
+            variable: None,
+        };
+        assert_eq!(string_width(&date), Some(10));
     }
 }

@@ -11,6 +11,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod eval;
 pub mod flat;
+pub mod flatten;
 pub mod ir;
 pub mod load;
 pub mod markup;

@@ -66,6 +66,37 @@ enum Command {
     Validate(ValidateArgs),
     /// Write synthetic valid responses that follow the survey's routing (JSON lines).
     Sample(SampleArgs),
+    /// Convert responses into the flat data layout: CSV or an SPSS .sav file.
+    Flatten(FlattenArgs),
+}
+
+#[derive(Args, Debug)]
+struct FlattenArgs {
+    /// The survey file (.survey).
+    survey: PathBuf,
+    /// Response files: .json (an object or an array of objects) or .jsonl (one object per line).
+    #[arg(required = true)]
+    responses: Vec<PathBuf>,
+    /// The file to write: .csv or .sav (SPSS system file).
+    #[arg(long, short, value_name = "FILE")]
+    out: PathBuf,
+    /// Language of the labels in a .sav (default: the survey's source language).
+    #[arg(long, value_name = "L")]
+    lang: Option<String>,
+    /// Leave out columns flagged `identifying` (or also `indirectly identifying`).
+    #[arg(long, value_enum)]
+    redact: Option<RedactArg>,
+    /// Write the .sav without bytecode compression.
+    #[arg(long)]
+    uncompressed: bool,
+}
+
+#[derive(Clone, Copy, Debug, ValueEnum)]
+enum RedactArg {
+    /// Leave out `identifying` columns.
+    Identifying,
+    /// Leave out `identifying` and `indirectly identifying` columns.
+    IndirectlyIdentifying,
 }
 
 #[derive(Args, Debug)]
@@ -204,6 +235,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         ),
         Command::Validate(args) => return run_validate(args, out),
         Command::Sample(args) => return run_sample(args, out),
+        Command::Flatten(args) => return run_flatten(args, out),
     };
     let cwd = std::env::current_dir().unwrap_or_default();
 
@@ -510,6 +542,124 @@ fn run_validate(args: &ValidateArgs, out: &mut Output) -> u8 {
     if session.finish(summary).is_err() {
         return EXIT_USAGE;
     }
+    status
+}
+
+/// `lomake flatten`: docs/flat-data.md. Invalid responses are reported on
+/// standard output as `lomake validate` reports them, and skipped.
+fn run_flatten(args: &FlattenArgs, out: &mut Output) -> u8 {
+    use lomake::flatten::{
+        Flattener, Format as FFormat, Reader, Redact, Sink, csv::CsvWriter, sav::SavOptions,
+        sav::SavWriter,
+    };
+    use lomake::validate::Validator;
+    let ext = args
+        .out
+        .extension()
+        .and_then(|e| e.to_str())
+        .map(str::to_ascii_lowercase);
+    let sav = match ext.as_deref() {
+        Some("csv") => false,
+        Some("sav") => true,
+        _ => {
+            out.fatal(&format!(
+                "{}: the output is .csv or .sav",
+                args.out.display()
+            ));
+            return EXIT_USAGE;
+        }
+    };
+    let survey = &match load_survey(&args.survey, out) {
+        Ok(s) => s,
+        Err(code) => return code,
+    };
+    let lang = match &args.lang {
+        Some(l) if survey.languages.contains(l) => l.clone(),
+        Some(l) => {
+            out.fatal(&format!(
+                "the survey has no language `{l}`; its languages are {}",
+                survey.languages.join(", ")
+            ));
+            return EXIT_USAGE;
+        }
+        None => survey.languages.first().cloned().unwrap_or_default(),
+    };
+    let redact = match args.redact {
+        None => Redact::Nothing,
+        Some(RedactArg::Identifying) => Redact::Identifying,
+        Some(RedactArg::IndirectlyIdentifying) => Redact::IndirectlyIdentifying,
+    };
+    let flattener = Flattener::new(survey, redact);
+    let validator = Validator::new(survey);
+    let file = match std::fs::File::create(&args.out) {
+        Ok(f) => f,
+        Err(e) => {
+            out.fatal(&format!("cannot write {}: {e}", args.out.display()));
+            return EXIT_USAGE;
+        }
+    };
+    let buffered = std::io::BufWriter::with_capacity(1 << 16, file);
+    let mut sink: Box<dyn Sink> = if sav {
+        let options = SavOptions {
+            lang,
+            compress: !args.uncompressed,
+        };
+        match SavWriter::new(buffered, survey, flattener.columns(), &options) {
+            Ok(w) => Box::new(w),
+            Err(e) => {
+                out.fatal(&format!("cannot write {}: {e}", args.out.display()));
+                return EXIT_USAGE;
+            }
+        }
+    } else {
+        match CsvWriter::new(buffered, flattener.columns().iter().map(|c| c.name)) {
+            Ok(w) => Box::new(w),
+            Err(e) => {
+                out.fatal(&format!("cannot write {}: {e}", args.out.display()));
+                return EXIT_USAGE;
+            }
+        }
+    };
+    let format = match out.format {
+        Format::Human => FFormat::Human,
+        Format::Json => FFormat::Json,
+    };
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let mut problems = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
+    let mut status = 0u8;
+    let (read, written, skipped) = {
+        let mut reader = Reader::new(&validator, &flattener, sink.as_mut(), format, &mut problems);
+        for path in &args.responses {
+            let name = path.strip_prefix(&cwd).unwrap_or(path).to_string_lossy();
+            if let Err(e) = reader.file(path, &name) {
+                out.fatal(&e.0);
+                status = EXIT_USAGE;
+            }
+        }
+        (reader.read, reader.written, reader.skipped)
+    };
+    let _ = problems.flush();
+    if let Err(e) = sink.finish() {
+        out.fatal(&format!("cannot write {}: {e}", args.out.display()));
+        return EXIT_USAGE;
+    }
+    for w in sink.warnings() {
+        out.warning(&w);
+    }
+    if skipped > 0 {
+        status = status.max(EXIT_PROBLEMS);
+    }
+    if format == FFormat::Json {
+        let line = serde_json::json!({
+            "type": "summary", "responses": read, "written": written, "skipped": skipped,
+        });
+        println!("{line}");
+    }
+    out.info(&format!(
+        "lomake: {} read: {written} written to {}, {skipped} skipped",
+        plural(read as usize, "response"),
+        args.out.display()
+    ));
     status
 }
 
