@@ -45,7 +45,7 @@ fn inlines(content: &[Inline], out: &mut String) {
             }
             Inline::Link { href, content } if safe_link(href) => {
                 out.push_str("<a href=\"");
-                escape(href, out);
+                escape(&encode_url(href), out);
                 out.push_str("\">");
                 inlines(content, out);
                 out.push_str("</a>");
@@ -61,6 +61,23 @@ pub fn safe_link(href: &str) -> bool {
     let lower = href.to_ascii_lowercase();
     LINK_SCHEMES.iter().any(|s| lower.starts_with(s))
         && !href.chars().any(|c| c.is_whitespace() || c.is_control())
+}
+
+/// Percent-encodes what a URL may not hold as it is (quotes, `<`, `>`,
+/// spaces, non-ASCII…), so the link is a valid URL and means the same.
+pub fn encode_url(href: &str) -> String {
+    let mut out = String::with_capacity(href.len());
+    for c in href.chars() {
+        if c.is_ascii_alphanumeric() || "-._~:/?#[]@!$&'()*+,;=%".contains(c) {
+            out.push(c);
+        } else {
+            let mut buf = [0; 4];
+            for b in c.encode_utf8(&mut buf).bytes() {
+                out.push_str(&format!("%{b:02X}"));
+            }
+        }
+    }
+    out
 }
 
 /// Escapes text for HTML content and quoted attribute values.
@@ -105,7 +122,7 @@ mod tests {
             block(std::slice::from_ref(&p)),
             "<p>&lt;script&gt;alert(&#39;x&#39;)&lt;/script&gt; &amp; &quot;q&quot;\
              <strong>{{ b }}</strong>bad\
-             <a href=\"https://example.org/?a=1&amp;b=&quot;2&quot;\">good</a></p>"
+             <a href=\"https://example.org/?a=1&amp;b=%222%22\">good</a></p>"
         );
         assert_eq!(
             inline(&[p.clone(), vec![text("x")]])

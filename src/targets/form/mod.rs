@@ -82,6 +82,8 @@ pub fn render(
 #[derive(Serialize)]
 pub struct PageView {
     pub lang: String,
+    /// `ltr` or `rtl`: the writing direction of the page's language.
+    pub dir: &'static str,
     /// The survey title as plain text (for `<title>`).
     pub title_text: String,
     pub title: Value,
@@ -231,6 +233,7 @@ pub fn page_view(survey: &Survey, lang: &str, options: &BuildOptions) -> PageVie
         .unwrap_or_else(|| "'none'".to_string());
     PageView {
         lang: lang.to_string(),
+        dir: ui::direction(lang),
         title_text: plain(&survey.title, survey, lang),
         title: inline(&survey.title, survey, lang),
         description: survey.description.as_ref().map(|t| block(t, survey, lang)),

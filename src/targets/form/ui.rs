@@ -50,6 +50,15 @@ pub fn text(lang: &str, key: &str) -> &'static str {
         .map_or("", |(_, v)| v)
 }
 
+/// The writing direction of a language (its primary subtag decides).
+pub fn direction(lang: &str) -> &'static str {
+    let primary = lang.split('-').next().unwrap_or(lang);
+    match primary {
+        "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "ckb" | "dv" | "sd" | "ug" => "rtl",
+        _ => "ltr",
+    }
+}
+
 /// The name of a language in that language, for the language links.
 pub fn language_name(code: &str) -> &str {
     match code {
@@ -61,6 +70,7 @@ pub fn language_name(code: &str) -> &str {
         "fr" => "En français",
         "ru" => "По-русски",
         "et" => "Eesti keeles",
+        "ar" => "بالعربية",
         _ => code,
     }
 }
