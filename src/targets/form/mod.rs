@@ -96,8 +96,9 @@ pub struct PageView {
     pub ui: BTreeMap<&'static str, &'static str>,
     /// The routing data, JSON safe to put inside `<script>`.
     pub data: Value,
-    /// `connect-src` of the page's Content-Security-Policy.
-    pub connect_src: String,
+    /// `connect-src` of the page's Content-Security-Policy (an origin made
+    /// of URL characters only, or `'none'`).
+    pub connect_src: Value,
 }
 
 #[derive(Serialize)]
@@ -112,7 +113,8 @@ pub struct IntroView {
 pub struct LanguageLink {
     pub code: String,
     pub name: String,
-    pub href: String,
+    /// `../<code>/index.html` (language codes are letters and `-`).
+    pub href: Value,
     pub current: bool,
 }
 
@@ -207,7 +209,7 @@ pub fn page_view(survey: &Survey, lang: &str, options: &BuildOptions) -> PageVie
         .map(|l| LanguageLink {
             code: l.clone(),
             name: ui::language_name(l).to_string(),
-            href: format!("../{l}/index.html"),
+            href: Value::from_safe_string(format!("../{}/index.html", html::encode_url(l))),
             current: l == lang,
         })
         .collect();
@@ -246,7 +248,7 @@ pub fn page_view(survey: &Survey, lang: &str, options: &BuildOptions) -> PageVie
         sections,
         ui,
         data: Value::from_safe_string(script_json(&data(survey, lang, options))),
-        connect_src,
+        connect_src: Value::from_safe_string(connect_src),
     }
 }
 
