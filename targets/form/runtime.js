@@ -437,6 +437,9 @@
           .then(function (r) {
             if (!r.ok) throw new Error('HTTP ' + r.status);
             try { localStorage.removeItem(KEY); } catch (e) { /* nothing stored */ }
+            document.querySelectorAll('.langs a[data-lang]').forEach(function (a) {
+              a.setAttribute('href', '../' + a.getAttribute('data-lang') + '/index.html');
+            });
             done(ui('thanks_title'), ui('thanks_text'));
           })
           .catch(function () {
@@ -449,10 +452,15 @@
       }
       // No address to send to: the response as a file.
       var blob = new Blob([JSON.stringify(resp, null, 2) + '\n'], { type: 'application/json' });
-      var a = byId('download');
+      var a = document.createElement('a');
+      a.id = 'download';
       a.href = URL.createObjectURL(blob);
       a.setAttribute('download', DATA.survey + '-response.json');
-      byId('done-download').hidden = false;
+      a.textContent = ui('download_link');
+      var holder = byId('done-download');
+      holder.textContent = '';
+      holder.appendChild(a);
+      holder.hidden = false;
       done(ui('download_title'), ui('download_text'));
       a.click();
     }

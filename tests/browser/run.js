@@ -392,7 +392,7 @@ test('hostile survey: nothing executes, everything shows literally', async ({ co
       scripts: document.querySelectorAll('script').length,
       links: [...document.querySelectorAll('a[href]')].map((a) => a.getAttribute('href')).filter((h) => !/^(https?:|mailto:|\.\.\/)/.test(h)),
       title: document.title,
-      text: document.body.innerText,
+      text: document.body.textContent,
       forms: document.querySelectorAll('form').length,
     }));
     assert(dom.pwned === undefined, `${lang}: executed: ${dom.pwned}`);
