@@ -81,7 +81,8 @@ done
 # ---- The suites.
 step "browser suite (tests/browser/run.js, $RUNS random fills per wave and language)" \
   node tests/browser/run.js --forms "$out" --lomake "$lomake" --validators "$VALIDATORS" --runs "$RUNS"
-step "Nu Html Checker: ${#forms[@]} forms" "$VALIDATORS/bin/check-html" "${forms[@]}" "$out"/post/*/*/index.html
+post_forms=("$out"/post/*/*/index.html)
+step "Nu Html Checker: $((${#forms[@]} + ${#post_forms[@]})) forms" "$VALIDATORS/bin/check-html" "${forms[@]}" "${post_forms[@]}"
 a11y() {
   local bad=0
   for f in "${forms[@]}"; do

@@ -174,6 +174,8 @@ test('semantics: tests/semantics/*.json against the evaluator inlined in the pag
 for (const survey of ['partnership_barometer_2023', 'partnership_barometer_2020', 'kinds']) {
   test(`random fills: ${survey}, every language, ${O.runs} runs each`, async ({ context }) => {
     let total = 0, steps = 0;
+    const external = [];
+    context.on('request', (req) => { if (!/^(file|blob|data):/.test(req.url())) external.push(req.url()); });
     for (const lang of languages(survey)) {
       const page = await context.newPage();
       const errors = [];
@@ -195,6 +197,7 @@ for (const survey of ['partnership_barometer_2023', 'partnership_barometer_2020'
       assert(errors.length === 0, `page errors: ${errors.join('; ')}`);
       await page.close();
     }
+    eq(external, [], 'requests the self-contained form made');
     return `${total} runs, ${steps} page steps`;
   });
 }
