@@ -313,6 +313,27 @@ fn build_writes_one_page_per_language() {
     );
     let fi = std::fs::read_to_string(dir.join("hostile_form/fi/index.html")).unwrap();
     assert_eq!(fi, html(&survey, "fi"));
+    assert!(out.warnings.is_empty());
+    // A submit URL the form will not post to is a build warning.
+    for (url, warned) in [
+        ("ftp://example.org/x", true),
+        ("javascript:alert(1)", true),
+        ("/api/r", false),
+        ("https://example.org/r", false),
+    ] {
+        let mut out = Output::new(dir.join(&survey.id));
+        let options = BuildOptions {
+            submit_url: Some(url.into()),
+            ..BuildOptions::default()
+        };
+        form::build(&survey, &options, &mut out).unwrap();
+        assert_eq!(
+            out.warnings.len(),
+            usize::from(warned),
+            "{url}: {:?}",
+            out.warnings
+        );
+    }
     std::fs::remove_dir_all(&dir).unwrap();
 }
 

@@ -294,12 +294,39 @@
       }
       if (!state || typeof state !== 'object' || !state.answers || typeof state.answers !== 'object') return false;
       VARS.forEach(function (v) {
-        var a = state.answers[v.name];
-        if (a !== undefined && a !== null && v.kind !== 'hidden') answers[v.name] = a;
+        var a = clean(v, state.answers[v.name]);
+        if (a !== undefined) answers[v.name] = a;
       });
       var p = PAGES.indexOf(state.page);
       if (p > 0) cur = p;
       return Object.keys(answers).length > 0;
+    }
+
+    // A saved answer as the form would have given it, or undefined: the
+    // storage and the language links come from outside the page.
+    function clean(v, a) {
+      var codes = v.codes || [];
+      switch (v.kind) {
+        case 'single':
+          return typeof a === 'number' && codes.indexOf(a) >= 0 ? a : undefined;
+        case 'multiple': {
+          if (!Array.isArray(a)) return undefined;
+          var out = [], ex = v.exclusive || [];
+          a.forEach(function (x) {
+            if (typeof x === 'number' && codes.indexOf(x) >= 0 && out.indexOf(x) < 0) out.push(x);
+          });
+          if (out.length > 1) out = out.filter(function (x) { return ex.indexOf(x) < 0; });
+          if (v.max !== undefined) out = out.slice(0, v.max);
+          return out.length ? out : undefined;
+        }
+        case 'integer':
+        case 'decimal':
+          return typeof a === 'number' && isFinite(a) ? a : undefined;
+        case 'text':
+        case 'date':
+          return typeof a === 'string' && a !== '' ? a : undefined;
+      }
+      return undefined;
     }
 
     // ---- Input rules.

@@ -333,6 +333,15 @@ test('reload and language switch keep the answers and the page', async ({ contex
     await p2.goto(new URL(href, page.url()).href);
     eq(await p2.evaluate(() => window.lomake.answers()), before, 'answers carried by the link');
   } finally { await other.close(); }
+  // A tampered link: answers of the wrong type, unknown codes, an exclusive
+  // code with others, unknown names: the form keeps only what it could have given.
+  const bad = { answers: { org_type: '1', region: 999, role: 2, info_sources: [1, 'x', 1, 3], new_methods: [1, 99], grade_municipal: { a: 1 }, nope: 1, lang: 'xx' }, page: 'nowhere' };
+  await page.goto(url('plain', 'partnership_barometer_2023', 'en') + '#lomake=' + encodeURIComponent(JSON.stringify(bad)));
+  eq(await page.evaluate(() => window.lomake.answers()), { role: 2, info_sources: [1, 3], new_methods: [1] }, 'answers from a tampered link');
+  assert(await page.locator('#page-intro').isVisible(), 'unknown page not the introduction');
+  const tr = await page.evaluate(() => window.lomake.response());
+  eq(tr.lang, 'en', 'lang from a tampered link');
+  collect('partnership_barometer_2023', 'en', tr);
 });
 
 test('submit: a failing endpoint keeps the answers; retry succeeds, shows thanks and clears storage', async ({ context }) => {

@@ -51,6 +51,13 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 /// Renders the form of every language.
 pub fn build(survey: &Survey, options: &BuildOptions, out: &mut Output) -> Result<(), BuildError> {
+    if let Some(url) = &options.submit_url
+        && origin(url).is_none()
+    {
+        out.warn(format!(
+            "submit URL `{url}` is neither http(s) nor a path on the same site: the forms offer the response as a download instead"
+        ));
+    }
     let mut env = super::templates::environment(options.templates.as_deref());
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
