@@ -470,6 +470,49 @@ test('without JavaScript every question is readable, with a note', async ({ brow
   } finally { await context.close(); }
 });
 
+async function axe(page) {
+  await page.addScriptTag({ path: path.join(O.validators, 'node/node_modules/axe-core/axe.min.js') });
+  const r = await page.evaluate(async () => {
+    const res = await window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'best-practice'] } });
+    return res.violations.map((v) => `${v.impact} ${v.id}: ${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')}`);
+  });
+  return r;
+}
+
+test('axe-core (every impact, best practices too) on error messages, a send error, the thank-you page and a 320 px grid', async ({ context, browser }) => {
+  const page = await context.newPage();
+  await page.goto(url('plain', 'hostile_form', 'en'));
+  await page.click('[data-action=next]');
+  await page.check('#choice-1');
+  await page.fill('#amount', '9');
+  await page.locator('#amount').dispatchEvent('change');
+  await page.fill('#word', 'too long here');
+  await page.click('button[type=submit]');
+  assert(await page.locator('#err-word').isVisible() && await page.locator('#err-amount').isVisible(), 'errors not shown');
+  eq(await axe(page), [], 'axe with errors shown');
+  let status = 500;
+  await context.route(POST_URL, (route) => route.fulfill({ status, body: '{}' }));
+  const post = await context.newPage();
+  await post.goto(url('post', 'partnership_barometer_2020', 'sv'));
+  for (let i = 0; i < 12 && !(await post.locator('button[type=submit]').isVisible()); i++) await post.click('[data-action=next]');
+  await post.click('button[type=submit]');
+  await post.locator('#send-error').waitFor({ state: 'visible' });
+  eq(await axe(post), [], 'axe with the send error');
+  status = 200;
+  await post.click('button[type=submit]');
+  await post.locator('#done').waitFor({ state: 'visible' });
+  eq(await axe(post), [], 'axe on the thank-you page');
+  const small = await browser.newContext({ viewport: { width: 320, height: 640 } });
+  try {
+    const p = await small.newPage();
+    await p.goto(url('plain', 'partnership_barometer_2023', 'fi'));
+    await gotoSection(p, 'level_municipal');
+    eq(await axe(p), [], 'axe at 320 px');
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    assert(overflow <= 0, `the page scrolls sideways at 320 px by ${overflow} px`);
+  } finally { await small.close(); }
+});
+
 // ---- Validation of every collected response, by tools nobody here wrote.
 
 function validateAll() {
