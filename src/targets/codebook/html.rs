@@ -107,7 +107,7 @@ fn inline(nodes: &[Inline]) -> String {
                 if LINK_SCHEMES.iter().any(|s| href.starts_with(s))
                     && !href.contains(char::is_whitespace)
                 {
-                    out.push_str(&format!("<a href=\"{}\">", escape(href)));
+                    out.push_str(&format!("<a href=\"{}\">", escape(&super::safe_href(href))));
                     out.push_str(&inline(content));
                     out.push_str("</a>");
                 } else {
@@ -130,7 +130,7 @@ mod tests {
             crate::markup::parse("*a* [b](https://x.fi/?a=1&b=\"2\") [c](javascript:alert(1))");
         assert_eq!(
             paragraphs(&p),
-            "<em>a</em> <a href=\"https://x.fi/?a=1&amp;b=&quot;2&quot;\">b</a> c"
+            "<em>a</em> <a href=\"https://x.fi/?a=1&amp;b=%222%22\">b</a> c"
         );
     }
 }

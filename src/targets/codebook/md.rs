@@ -99,13 +99,9 @@ fn inline(nodes: &[Inline]) -> String {
             Inline::Strong { content } => out.push_str(&format!("**{}**", inline(content))),
             Inline::Link { href, content } => {
                 if LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
-                    let href = href
-                        .replace(' ', "%20")
-                        .replace('<', "%3C")
-                        .replace('>', "%3E")
+                    let href = super::safe_href(href)
                         .replace('(', "%28")
-                        .replace(')', "%29")
-                        .replace('|', "%7C");
+                        .replace(')', "%29");
                     out.push_str(&format!("[{}]({href})", inline(content)));
                 } else {
                     out.push_str(&inline(content));

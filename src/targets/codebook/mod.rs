@@ -590,3 +590,23 @@ pub fn capitalize(s: &str) -> String {
         None => String::new(),
     }
 }
+
+/// A link target with the ASCII characters URLs do not allow
+/// percent-encoded (`"` `<` `>` space `\\` `^` `` ` `` `{` `|` `}` and
+/// controls), so it is a valid URL in HTML and Markdown alike.
+pub fn safe_href(href: &str) -> String {
+    let mut out = String::with_capacity(href.len());
+    for c in href.chars() {
+        if c.is_ascii_control()
+            || matches!(
+                c,
+                '"' | '<' | '>' | ' ' | '\\' | '^' | '`' | '{' | '|' | '}'
+            )
+        {
+            out.push_str(&format!("%{:02X}", c as u32));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}

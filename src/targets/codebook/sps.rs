@@ -137,6 +137,21 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
     }
     out.push_str(".\n\n");
 
+    for e in entries {
+        if let ColumnKind::Text {
+            max_length: Some(n),
+        } = e.kind
+            && u64::from(n) * 4 > u64::from(super::MAX_STRING_BYTES)
+        {
+            warnings.push(format!(
+                "`{}` may hold {n} characters, more than the longest SPSS string ({} bytes): its width is {}",
+                e.name,
+                super::MAX_STRING_BYTES,
+                e.format
+            ));
+        }
+    }
+
     // FORMATS: numbers' display formats; strings' widths in bytes, which
     // must be the dataset's own (SPSS cannot change them here).
     out.push_str("FORMATS\n");
