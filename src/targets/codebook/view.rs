@@ -72,7 +72,9 @@ pub struct SectionView {
 
 #[derive(Serialize)]
 pub struct EntryView {
+    /// The column's name as code (`` `x` ``, `<code>x</code>`).
     pub name: String,
+    /// The fragment id (`v-<name>`; names are ASCII identifiers).
     pub anchor: String,
     pub label: String,
     pub question: Option<String>,
@@ -118,9 +120,7 @@ fn value(r: &dyn Render, v: &Value, lang: &str) -> ValueView {
         kind: v.missing.map(|k| {
             r.text(match k {
                 super::MissingKind::Declared => w.declared_missing,
-                super::MissingKind::NotAsked => w.not_asked,
-                super::MissingKind::NotAnswered => w.not_answered,
-                super::MissingKind::NotReached => w.not_reached,
+                _ => w.layout_missing,
             })
         }),
     }
@@ -179,7 +179,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             _ => None,
         };
         EntryView {
-            name: t(e.name),
+            name: r.pieces(&[Piece::Name(e.name.to_string())]),
             anchor: format!("v-{}", e.name),
             label: t(&e.label),
             question: e.question.as_ref().map(|x| r.rich(x)),

@@ -70,6 +70,8 @@ pub struct Words {
     pub not_answered: &'static str,
     pub not_reached: &'static str,
     pub declared_missing: &'static str,
+    /// The meaning of -1, -2, -3.
+    pub layout_missing: &'static str,
     /// How an empty string column reads.
     pub empty_string: &'static str,
     pub selected: &'static str,
@@ -143,6 +145,7 @@ pub const FI: Words = Words {
     not_answered: "kysytty, ei vastattu",
     not_reached: "ei ehditty (keskeytynyt vastaus)",
     declared_missing: "puuttuvaksi määritelty vastaus",
+    layout_missing: "puuttuvan tiedon laji (taulukkomuotoinen aineisto)",
     empty_string: "tyhjä: ei kysytty, ei vastattu tai ei ehditty",
     selected: "Valittu",
     not_selected: "Ei valittu",
@@ -215,6 +218,7 @@ pub const SV: Words = Words {
     not_answered: "frågad, inte besvarad",
     not_reached: "inte nådd (avbrutet svar)",
     declared_missing: "svar som definierats som saknat värde",
+    layout_missing: "typ av saknat värde (data i tabellform)",
     empty_string: "tom: inte frågad, inte besvarad eller inte nådd",
     selected: "Vald",
     not_selected: "Inte vald",
@@ -287,6 +291,7 @@ pub const EN: Words = Words {
     not_answered: "asked, not answered",
     not_reached: "not reached (partial response)",
     declared_missing: "answer declared as missing",
+    layout_missing: "missing kind of the flat data",
     empty_string: "empty: not asked, not answered or not reached",
     selected: "Selected",
     not_selected: "Not selected",
