@@ -268,8 +268,8 @@ pub fn element<'a>(survey: &'a Survey, name: &str) -> Option<&'a Element> {
         .find(|e| e.name == name)
 }
 
-/// Default width of a text column without a maximum length, in characters.
-pub const DEFAULT_TEXT_CHARS: u32 = 2000;
+/// Width of a hidden variable without declared values, in bytes.
+pub const HIDDEN_BYTES: usize = 8;
 /// Width of `resp_id` in bytes.
 pub const ID_BYTES: u32 = 64;
 /// Width of `resp_submitted` in bytes (an RFC 3339 date-time with
@@ -279,10 +279,10 @@ pub const SUBMITTED_BYTES: u32 = 40;
 pub const MAX_STRING_BYTES: u32 = 32767;
 
 /// The SPSS format of a column: `F<w>.<d>` for numbers, `A<bytes>` for
-/// strings (4 bytes per character of the maximum length: UTF-8).
-/// `lomake flatten` must give `.sav` strings these widths for
-/// `codebook.sps` to apply (SPSS cannot change a string's width with
-/// `FORMATS`).
+/// strings (4 bytes per character of the maximum length: UTF-8; a text
+/// without one gets the longest SPSS string). The `.sav` of `lomake
+/// flatten` must have these string widths for `codebook.sps` to apply
+/// (SPSS cannot change a string's width with `FORMATS`).
 pub fn spss_format(survey: &Survey, column: &flat::Column<'_>) -> String {
     let v = column.variable;
     let digits = |n: i64| n.to_string().len();
@@ -305,46 +305,23 @@ pub fn spss_format(survey: &Survey, column: &flat::Column<'_>) -> String {
                 .unwrap_or(2);
             format!("F{w}.0")
         }
-        ColumnKind::Integer => {
-            let bound = |n: Option<&serde_json::Number>| n.map(|n| n.to_string().len());
-            match (
-                bound(v.and_then(|v| v.min.as_ref())),
-                bound(v.and_then(|v| v.max.as_ref())),
-            ) {
-                (Some(a), Some(b)) => format!("F{}.0", a.max(b).max(2)),
-                _ => "F12.0".to_string(),
-            }
-        }
+        // Numbers as `lomake flatten` writes them in the `.sav`.
+        ColumnKind::Integer => "F10.0".to_string(),
         ColumnKind::Decimal => {
             let d = v.and_then(|v| v.decimals).unwrap_or(2).min(16);
-            let int = |n: Option<&serde_json::Number>| {
-                n.and_then(|n| n.as_f64())
-                    .map(|f| format!("{:.0}", f.trunc()).len())
-            };
-            let w = match (
-                int(v.and_then(|v| v.min.as_ref())),
-                int(v.and_then(|v| v.max.as_ref())),
-            ) {
-                (Some(a), Some(b)) => a.max(b).max(2),
-                _ => 12,
-            };
-            format!("F{}.{d}", w as u32 + 1 + d)
+            format!("F{}.{d}", 10 + d)
         }
         ColumnKind::Text { max_length } => {
-            let chars = max_length.unwrap_or(DEFAULT_TEXT_CHARS);
-            format!("A{}", chars.saturating_mul(4).clamp(1, MAX_STRING_BYTES))
+            let bytes = max_length.map_or(MAX_STRING_BYTES, |m| m.saturating_mul(4));
+            format!("A{}", bytes.clamp(1, MAX_STRING_BYTES))
         }
         ColumnKind::Date => "A10".to_string(),
         ColumnKind::Hidden => {
             let bytes = v
                 .map(|v| v.values.iter().map(String::len).max().unwrap_or(0))
                 .unwrap_or(0);
-            // Hidden variables without declared values get a text's default.
-            let bytes = if bytes == 0 {
-                (DEFAULT_TEXT_CHARS * 4) as usize
-            } else {
-                bytes
-            };
+            // Hidden variables without declared values get 8 bytes.
+            let bytes = if bytes == 0 { HIDDEN_BYTES } else { bytes };
             format!("A{}", bytes.clamp(1, MAX_STRING_BYTES as usize))
         }
     }
