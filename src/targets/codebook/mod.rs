@@ -48,6 +48,9 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 /// Writes the codebooks of every language.
 pub fn build(survey: &Survey, options: &BuildOptions, out: &mut Output) -> Result<(), BuildError> {
     let env = super::templates::environment(options.templates.as_deref());
+    // The same warning for several languages (a missing code SPSS cannot
+    // declare) is given once, naming the languages.
+    let mut warned: Vec<(String, Vec<&str>)> = Vec::new();
     for lang in &survey.languages {
         let entries = entries(survey, lang);
         out.write(
@@ -56,13 +59,20 @@ pub fn build(survey: &Survey, options: &BuildOptions, out: &mut Output) -> Resul
         )?;
         let (syntax, warnings) = sps::codebook(survey, &entries, lang);
         for w in warnings {
-            out.warn(format!("{lang}/codebook.sps: {w}"));
+            match warned.iter_mut().find(|(m, _)| *m == w) {
+                Some((_, langs)) => langs.push(lang),
+                None => warned.push((w, vec![lang])),
+            }
         }
         out.write(&format!("{lang}/codebook.sps"), syntax.as_bytes())?;
         let md = md::codebook(&env, survey, &entries, lang)?;
         out.write(&format!("{lang}/codebook.md"), md.as_bytes())?;
         let html = html::codebook(&env, survey, &entries, lang)?;
         out.write(&format!("{lang}/codebook.html"), html.as_bytes())?;
+    }
+    for (message, langs) in warned {
+        let files: Vec<String> = langs.iter().map(|l| format!("{l}/codebook.sps")).collect();
+        out.warn(format!("{}: {message}", files.join(", ")));
     }
     Ok(())
 }
