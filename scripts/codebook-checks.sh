@@ -6,7 +6,7 @@
 #                           fail), applied to a dataset of the flat layout
 #                           made from codebook.csv (scripts/sps-prelude.py)
 # for the bundled surveys and the hostile fixture
-# (tests/fixtures/codebook/hostile.survey). When the binary has
+# and the control characters (tests/fixtures/codebook/). When the binary has
 # `lomake flatten`, also: the names of codebook.csv, of the flatten CSV
 # header, of the DDI `var`s and of the SPSS dictionary are the same, and
 # codebook.sps applies to the .sav of each language (GET FILE) in PSPP
@@ -30,7 +30,7 @@ fi
 out="target/codebook-checks"
 rm -rf "$out"
 cargo run --quiet --release -- --quiet build surveys/ --out "$out/surveys"
-cargo run --quiet --release -- --quiet build tests/fixtures/codebook/hostile.survey --out "$out/hostile"
+cargo run --quiet --release -- --quiet build tests/fixtures/codebook/ --out "$out/fixtures"
 
 passed=0
 failed=0
@@ -74,7 +74,7 @@ lomake="${LOMAKE:-target/release/lomake}"
 if "$lomake" flatten --help >/dev/null 2>&1; then
   work="$out/flat"
   mkdir -p "$work"
-  for survey in surveys/*.survey tests/fixtures/codebook/hostile.survey; do
+  for survey in surveys/*.survey tests/fixtures/codebook/*.survey; do
     id="$(awk '$1 == "survey" { print $2; exit }' "$survey")"
     [ -n "$id" ] || continue
     dir="$(dirname "$(ls -d "$out"/*/"$id")")/$id"

@@ -452,3 +452,29 @@ fn build_writes_every_file_and_templates_can_be_overridden() {
     );
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+#[test]
+fn control_characters_never_reach_html_or_xml() {
+    let survey = compile(&root().join("tests/fixtures/codebook/controls.survey"));
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n'))
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || ('\u{fdd0}'..='\u{fdef}').contains(&c)
+            || c == '\u{fffe}'
+    };
+    let b = books(&survey, "en");
+    let xml = ddi_xml(&survey);
+    for (what, text) in [("HTML", &b.html), ("DDI", &xml)] {
+        assert!(!text.chars().any(bad), "{what} holds a control character");
+        assert!(text.contains('\u{fffd}'), "{what} shows the replacement");
+    }
+    // SPSS: a space for each control character, the rest kept.
+    assert!(b.sps.contains("  /q 'L  [31m red \u{fffe}'\n"));
+    assert!(!b.sps.chars().any(|c| c.is_control() && c != '\n'));
+    // CSV: data as it is, quoted when it must be.
+    let rows = parse_csv(&b.csv);
+    assert_eq!(
+        rows.iter().find(|r| r[0] == "q").unwrap()[1],
+        "L\u{1}\u{1b}[31m red \u{fffe}"
+    );
+}

@@ -538,16 +538,16 @@ pub fn groups(survey: &Survey) -> Vec<Group<'_>> {
     out
 }
 
-/// Characters XML 1.0 and HTML forbid in text (C0 controls other than tab,
-/// line feed and carriage return, and the noncharacters U+FFFE/U+FFFF)
-/// become U+FFFD, so no survey text can make a file ill-formed.
+/// Characters XML 1.0 and HTML forbid in text (C0 and C1 controls other
+/// than tab, line feed and carriage return, and the noncharacters) become
+/// U+FFFD, so no survey text can make a file ill-formed.
 pub fn scrub(s: &str) -> std::borrow::Cow<'_, str> {
     let bad = |c: char| {
         (c < ' ' && !matches!(c, '\t' | '\n' | '\r'))
             || c == '\u{7f}'
             || ('\u{80}'..='\u{9f}').contains(&c)
-            || c == '\u{fffe}'
-            || c == '\u{ffff}'
+            || ('\u{fdd0}'..='\u{fdef}').contains(&c)
+            || (c as u32 & 0xfffe) == 0xfffe
     };
     if s.chars().any(bad) {
         s.chars()

@@ -567,3 +567,64 @@ pub fn formal(c: &Condition) -> String {
     go(c, false, &mut out);
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::{Cmp, Condition, Constant};
+
+    fn num(n: i64) -> Constant {
+        Constant::Number(n.into())
+    }
+
+    #[test]
+    fn formal_conditions_read_back_as_written() {
+        let c = Condition::And {
+            args: vec![
+                Condition::Not {
+                    arg: Box::new(Condition::Or {
+                        args: vec![
+                            Condition::Compare {
+                                var: "a".into(),
+                                cmp: Cmp::Ne,
+                                value: num(1),
+                            },
+                            Condition::In {
+                                var: "b".into(),
+                                values: vec![num(1), num(2)],
+                            },
+                        ],
+                    }),
+                },
+                Condition::Compare {
+                    var: "lang".into(),
+                    cmp: Cmp::Eq,
+                    value: Constant::String("s\"v".into()),
+                },
+                Condition::CompareVars {
+                    var: "x".into(),
+                    cmp: Cmp::Le,
+                    other: "y".into(),
+                },
+                Condition::Includes {
+                    var: "m".into(),
+                    value: num(6),
+                },
+                Condition::Answered { var: "p".into() },
+                Condition::Substantive { var: "q".into() },
+            ],
+        };
+        assert_eq!(
+            formal(&c),
+            "not (a != 1 or b in {1, 2}) and lang = \"s\\\"v\" and x <= y and m includes 6 \
+             and answered(p) and substantive(q)"
+        );
+    }
+
+    #[test]
+    fn other_languages_get_english_words() {
+        assert_eq!(words("de").asked_if, "Asked if");
+        assert_eq!(words("fi").asked_if, "Kysytään, jos");
+        assert_eq!(words("sv").asked_always, "Frågas alla");
+    }
+}
