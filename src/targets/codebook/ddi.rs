@@ -1,0 +1,342 @@
+//! `codebook.ddi.xml`: DDI-Codebook 2.5 with every language in one file.
+//!
+//! Rust gathers each column's texts in all languages ([`super::entries`]
+//! per language, zipped); the template (`targets/codebook/codebook.ddi.xml`)
+//! writes the elements in the order the XSD requires and escapes every
+//! string (minijinja's XML/HTML auto-escaping). Characters XML 1.0 forbids
+//! become U+FFFD here.
+
+use minijinja::Environment;
+use serde::Serialize;
+
+use super::words::{self, Piece};
+use super::{BuildError, Entry, MissingKind, groups, scrub, text_of};
+use crate::flat::ColumnKind;
+use crate::ir::{Disclosure, Level, Survey};
+
+pub const TEMPLATE: &str = "codebook/codebook.ddi.xml";
+
+/// A text in one language.
+#[derive(Serialize, Clone)]
+pub struct Lang {
+    pub lang: String,
+    pub text: String,
+}
+
+#[derive(Serialize)]
+pub struct DdiView {
+    pub id: String,
+    pub version: String,
+    pub source_lang: String,
+    pub languages: Vec<String>,
+    pub titles: Vec<Lang>,
+    pub organisations: Vec<Lang>,
+    pub abstracts: Vec<Lang>,
+    pub notes: Vec<Lang>,
+    pub opens: Option<String>,
+    pub closes: Option<String>,
+    pub groups: Vec<GroupView>,
+    pub vars: Vec<VarView>,
+}
+
+#[derive(Serialize)]
+pub struct GroupView {
+    /// `multipleResp`, `grid` or `section`.
+    pub kind: &'static str,
+    pub name: String,
+    /// The IDs of its `var`s.
+    pub vars: String,
+    pub labels: Vec<Lang>,
+    pub texts: Vec<Lang>,
+    pub universes: Vec<Lang>,
+}
+
+#[derive(Serialize)]
+pub struct VarView {
+    pub id: String,
+    pub name: String,
+    /// `nominal`, `ordinal` or `interval`.
+    pub nature: &'static str,
+    /// `discrete` or `contin`.
+    pub intrvl: &'static str,
+    pub dcml: Option<u32>,
+    pub labels: Vec<Lang>,
+    pub security: Vec<Lang>,
+    pub questions: Vec<Lang>,
+    pub items: Vec<Lang>,
+    pub helps: Vec<Lang>,
+    pub response_domain: &'static str,
+    pub min: Option<String>,
+    pub max: Option<String>,
+    pub universes: Vec<Lang>,
+    pub categories: Vec<CategoryView>,
+    /// `numeric` or `character`.
+    pub format_type: &'static str,
+    pub format: String,
+    pub notes: Vec<NoteView>,
+}
+
+#[derive(Serialize)]
+pub struct CategoryView {
+    pub value: String,
+    pub missing: bool,
+    pub miss_type: Option<&'static str>,
+    pub labels: Vec<Lang>,
+}
+
+#[derive(Serialize)]
+pub struct NoteView {
+    pub kind: &'static str,
+    pub lang: Option<String>,
+    pub text: String,
+}
+
+fn clean(s: &str) -> String {
+    scrub(s).into_owned()
+}
+
+fn per_lang(survey: &Survey, text: Option<&crate::ir::Text>) -> Vec<Lang> {
+    let Some(text) = text else {
+        return Vec::new();
+    };
+    survey
+        .languages
+        .iter()
+        .map(|l| Lang {
+            lang: l.clone(),
+            text: clean(&text_of(text, l, &survey.languages)),
+        })
+        .filter(|l| !l.text.is_empty())
+        .collect()
+}
+
+/// The DDI view of the survey.
+pub fn ddi_view(survey: &Survey) -> DdiView {
+    let langs = &survey.languages;
+    let by_lang: Vec<(String, Vec<Entry<'_>>)> = langs
+        .iter()
+        .map(|l| (l.clone(), super::entries(survey, l)))
+        .collect();
+    let source = langs.first().cloned().unwrap_or_else(|| "en".to_string());
+    let n = by_lang.first().map(|(_, e)| e.len()).unwrap_or(0);
+    let mut vars = Vec::with_capacity(n);
+    for i in 0..n {
+        let each = |f: &dyn Fn(&str, &Entry<'_>) -> Option<String>| -> Vec<Lang> {
+            by_lang
+                .iter()
+                .filter_map(|(l, es)| {
+                    f(l, &es[i]).map(|text| Lang {
+                        lang: l.clone(),
+                        text: clean(&text),
+                    })
+                })
+                .filter(|x| !x.text.is_empty())
+                .collect()
+        };
+        let e = &by_lang[0].1[i];
+        let v = e.variable;
+        let numeric = e.kind.is_numeric();
+        let nature = match (numeric, e.level) {
+            (false, _) | (true, Level::Nominal) => "nominal",
+            (true, Level::Ordinal) => "ordinal",
+            (true, Level::Scale) => "interval",
+        };
+        let mut categories = Vec::new();
+        for (k, val) in e.values.iter().chain(&e.missing).enumerate() {
+            let labels = by_lang
+                .iter()
+                .filter_map(|(l, es)| {
+                    let x = es[i].values.iter().chain(&es[i].missing).nth(k)?;
+                    Some(Lang {
+                        lang: l.clone(),
+                        text: clean(x.label.as_deref()?),
+                    })
+                })
+                .collect();
+            categories.push(CategoryView {
+                value: val.code.to_string(),
+                missing: val.missing.is_some(),
+                miss_type: val.missing.map(MissingKind::token),
+                labels,
+            });
+        }
+        let mut notes = Vec::new();
+        if let Some(c) = &e.condition {
+            notes.push(NoteView {
+                kind: "lomake:condition",
+                lang: None,
+                text: clean(c),
+            });
+        }
+        for (l, es) in &by_lang {
+            if let Some(empty) = es[i].empty_words(l) {
+                notes.push(NoteView {
+                    kind: "lomake:missing",
+                    lang: Some(l.clone()),
+                    text: clean(empty),
+                });
+            }
+        }
+        for (l, es) in &by_lang {
+            if let Some(note) = &es[i].note {
+                notes.push(NoteView {
+                    kind: "lomake:researcherNote",
+                    lang: Some(l.clone()),
+                    text: clean(&note.plain),
+                });
+            }
+        }
+        if e.disclosure != Disclosure::None {
+            notes.push(NoteView {
+                kind: "lomake:disclosure",
+                lang: None,
+                text: super::disclosure_token(e.disclosure).to_string(),
+            });
+        }
+        let num = |x: Option<&serde_json::Number>| x.map(|n| n.to_string());
+        let bounded = matches!(e.kind, ColumnKind::Integer | ColumnKind::Decimal);
+        vars.push(VarView {
+            id: format!("V_{}", e.name),
+            name: e.name.to_string(),
+            nature,
+            intrvl: if e.kind == ColumnKind::Decimal {
+                "contin"
+            } else {
+                "discrete"
+            },
+            dcml: match e.kind {
+                ColumnKind::Decimal => Some(v.and_then(|v| v.decimals).unwrap_or(2)),
+                _ => None,
+            },
+            labels: each(&|_, x| Some(x.label.clone())),
+            security: each(&|l, x| x.disclosure_words(l).map(str::to_string)),
+            questions: each(&|_, x| x.question.as_ref().map(|r| r.plain.clone())),
+            items: each(&|_, x| x.item.as_ref().map(|r| r.plain.clone())),
+            helps: each(&|_, x| x.help.as_ref().map(|r| r.plain.clone())),
+            response_domain: match e.kind {
+                ColumnKind::Code => "category",
+                ColumnKind::Flag { .. } => "multiple",
+                ColumnKind::Integer | ColumnKind::Decimal => "numeric",
+                ColumnKind::Date | ColumnKind::Submitted => "datetime",
+                _ => "text",
+            },
+            min: if bounded {
+                num(v.and_then(|v| v.min.as_ref()))
+            } else {
+                None
+            },
+            max: if bounded {
+                num(v.and_then(|v| v.max.as_ref()))
+            } else {
+                None
+            },
+            universes: if v.is_some() {
+                each(&|_, x| Some(words::plain(&x.asked_if)))
+            } else {
+                Vec::new()
+            },
+            categories,
+            format_type: if numeric { "numeric" } else { "character" },
+            format: e.format.clone(),
+            notes,
+        });
+    }
+
+    let mut group_views = Vec::new();
+    for s in &survey.sections {
+        let ids: Vec<String> = survey
+            .variables
+            .iter()
+            .filter(|v| v.section == s.name)
+            .flat_map(|v| v.columns.iter().map(|c| format!("V_{c}")))
+            .collect();
+        if ids.is_empty() {
+            continue;
+        }
+        group_views.push(GroupView {
+            kind: "section",
+            name: clean(&s.name),
+            vars: ids.join(" "),
+            labels: per_lang(survey, Some(&s.title)),
+            texts: Vec::new(),
+            universes: s
+                .condition
+                .as_ref()
+                .map(|c| {
+                    langs
+                        .iter()
+                        .map(|l| Lang {
+                            lang: l.clone(),
+                            text: clean(&words::plain(&words::asked_if(survey, Some(c), l))),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    }
+    for g in groups(survey) {
+        let condition = g
+            .variable
+            .and_then(|v| v.condition.as_ref())
+            .or(g.element.and_then(|e| e.condition.as_ref()));
+        // A multiple-response set is labelled like its question's
+        // variable; a grid has no label of its own, only its text.
+        let labels = per_lang(survey, g.variable.map(|v| &v.label));
+        group_views.push(GroupView {
+            kind: if g.multiple { "multipleResp" } else { "grid" },
+            name: clean(g.name),
+            vars: g
+                .columns
+                .iter()
+                .map(|c| format!("V_{c}"))
+                .collect::<Vec<_>>()
+                .join(" "),
+            labels,
+            texts: g
+                .element
+                .map(|e| per_lang(survey, e.text.as_ref()))
+                .unwrap_or_default(),
+            universes: condition
+                .map(|c| {
+                    langs
+                        .iter()
+                        .map(|l| Lang {
+                            lang: l.clone(),
+                            text: clean(&words::plain(&asked(survey, c, l))),
+                        })
+                        .collect()
+                })
+                .unwrap_or_default(),
+        });
+    }
+
+    DdiView {
+        id: clean(&survey.id),
+        version: clean(&survey.version),
+        source_lang: source,
+        languages: langs.clone(),
+        titles: per_lang(survey, Some(&survey.title)),
+        organisations: per_lang(survey, survey.organisation.as_ref()),
+        abstracts: per_lang(survey, survey.description.as_ref()),
+        notes: per_lang(survey, survey.note.as_ref()),
+        opens: survey.opens.clone(),
+        closes: survey.closes.clone(),
+        groups: group_views,
+        vars,
+    }
+}
+
+fn asked(survey: &Survey, c: &crate::ir::Condition, lang: &str) -> Vec<Piece> {
+    words::asked_if(survey, Some(c), lang)
+}
+
+/// The DDI-Codebook XML.
+pub fn codebook(env: &Environment<'_>, survey: &Survey) -> Result<String, BuildError> {
+    let view = ddi_view(survey);
+    let template = env
+        .get_template(TEMPLATE)
+        .map_err(|e| BuildError::template(TEMPLATE, &e))?;
+    template
+        .render(minijinja::context! { view => view })
+        .map_err(|e| BuildError::template(TEMPLATE, &e))
+}

@@ -1,0 +1,271 @@
+//! What the HTML and Markdown templates receive: the codebook of one
+//! language with every survey text already rendered for the format by a
+//! [`Render`] (escaped HTML, or escaped Markdown).
+
+use serde::Serialize;
+
+use super::words::{self, Piece};
+use super::{Entry, Rich, Value, text_of};
+use crate::ir::Survey;
+
+/// How a format writes texts.
+pub trait Render {
+    /// A plain string (a label, a name, a built-in word).
+    fn text(&self, s: &str) -> String;
+    /// A survey text with its markup.
+    fn rich(&self, r: &Rich) -> String;
+    /// Generated prose with variable names.
+    fn pieces(&self, p: &[Piece]) -> String;
+}
+
+#[derive(Serialize)]
+pub struct View {
+    pub lang: String,
+    pub title: String,
+    pub words: Labels,
+    /// Survey metadata, in order: a label and its rendered value.
+    pub meta: Vec<Meta>,
+    pub sections: Vec<SectionView>,
+}
+
+#[derive(Serialize)]
+pub struct Meta {
+    pub label: String,
+    pub value: String,
+}
+
+/// The headings the templates use, rendered.
+#[derive(Serialize)]
+pub struct Labels {
+    pub codebook: String,
+    pub contents: String,
+    pub name: String,
+    pub label: String,
+    pub question: String,
+    pub item: String,
+    pub help: String,
+    pub kind: String,
+    pub level: String,
+    pub format: String,
+    pub values: String,
+    pub missing: String,
+    pub code: String,
+    pub meaning: String,
+    pub condition: String,
+    pub disclosure: String,
+    pub note: String,
+    pub range: String,
+    pub unit: String,
+    pub max_length: String,
+}
+
+#[derive(Serialize)]
+pub struct SectionView {
+    pub name: String,
+    pub anchor: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub note: Option<String>,
+    pub asked_if: Option<String>,
+    pub entries: Vec<EntryView>,
+}
+
+#[derive(Serialize)]
+pub struct EntryView {
+    /// The column's name as code (`` `x` ``, `<code>x</code>`).
+    pub name: String,
+    /// The fragment id (`v-<name>`; names are ASCII identifiers).
+    pub anchor: String,
+    pub label: String,
+    pub question: Option<String>,
+    pub item: Option<String>,
+    pub help: Option<String>,
+    pub kind: String,
+    pub level: String,
+    pub format: String,
+    pub range: Option<String>,
+    pub unit: Option<String>,
+    pub max_length: Option<String>,
+    pub values: Vec<ValueView>,
+    pub missing: Vec<ValueView>,
+    /// How an empty value reads (string columns).
+    pub empty: Option<String>,
+    pub asked_if: String,
+    pub condition: Option<String>,
+    pub disclosure: Option<String>,
+    pub note: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct ValueView {
+    pub code: String,
+    pub label: String,
+    /// The missing kind in words, for missing values.
+    pub kind: Option<String>,
+}
+
+fn value(r: &dyn Render, v: &Value, lang: &str) -> ValueView {
+    let w = words::words(lang);
+    let label = match (&v.markup, &v.label) {
+        (Some(m), Some(l)) => r.rich(&Rich {
+            plain: l.clone(),
+            markup: m.clone(),
+        }),
+        (None, Some(l)) => r.text(l),
+        (_, None) => String::new(),
+    };
+    ValueView {
+        code: v.code.to_string(),
+        label,
+        kind: v.missing.map(|k| {
+            r.text(match k {
+                super::MissingKind::Declared => w.declared_missing,
+                _ => w.layout_missing,
+            })
+        }),
+    }
+}
+
+pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) -> View {
+    let w = words::words(lang);
+    let langs = &survey.languages;
+    let t = |s: &str| r.text(s);
+    let rich_of = |text: &crate::ir::Text| super::rich(text, lang, langs).map(|x| r.rich(&x));
+    let title = text_of(&survey.title, lang, langs);
+    let mut meta = vec![
+        Meta {
+            label: t(w.survey_id),
+            value: r.pieces(&[Piece::Name(survey.id.clone())]),
+        },
+        Meta {
+            label: t(w.version),
+            value: t(&survey.version),
+        },
+        Meta {
+            label: t(w.languages),
+            value: t(&survey.languages.join(", ")),
+        },
+    ];
+    for (label, value) in [(w.opens, &survey.opens), (w.closes, &survey.closes)] {
+        if let Some(v) = value {
+            meta.push(Meta {
+                label: t(label),
+                value: t(v),
+            });
+        }
+    }
+    for (label, text) in [
+        (w.organisation, &survey.organisation),
+        (w.description, &survey.description),
+        (w.researcher_note, &survey.note),
+    ] {
+        if let Some(v) = text.as_ref().and_then(rich_of) {
+            meta.push(Meta {
+                label: t(label),
+                value: v,
+            });
+        }
+    }
+    let entry = |e: &Entry<'_>| {
+        let v = e.variable;
+        let num = |n: Option<&serde_json::Number>| n.map(|n| n.to_string());
+        let range = v.and_then(|v| {
+            let (lo, hi) = (num(v.min.as_ref()), num(v.max.as_ref()));
+            (lo.is_some() || hi.is_some())
+                .then(|| format!("{} – {}", lo.unwrap_or_default(), hi.unwrap_or_default()))
+        });
+        let range = match e.kind {
+            crate::flat::ColumnKind::Integer | crate::flat::ColumnKind::Decimal => range,
+            _ => None,
+        };
+        EntryView {
+            name: r.pieces(&[Piece::Name(e.name.to_string())]),
+            anchor: format!("v-{}", e.name),
+            label: t(&e.label),
+            question: e.question.as_ref().map(|x| r.rich(x)),
+            item: e.item.as_ref().map(|x| r.rich(x)),
+            help: e.help.as_ref().map(|x| r.rich(x)),
+            kind: t(e.kind_words(lang)),
+            level: t(e.level_words(lang)),
+            format: t(&e.format),
+            range: range.map(|x| t(&x)),
+            unit: v.and_then(|v| v.unit.as_ref()).and_then(rich_of),
+            max_length: match e.kind {
+                crate::flat::ColumnKind::Text {
+                    max_length: Some(n),
+                } => Some(t(&format!("{n} {}", w.characters))),
+                _ => None,
+            },
+            values: e.values.iter().map(|x| value(r, x, lang)).collect(),
+            missing: e.missing.iter().map(|x| value(r, x, lang)).collect(),
+            empty: e.empty_words(lang).map(t),
+            asked_if: if v.is_some() {
+                r.pieces(&e.asked_if)
+            } else {
+                String::new()
+            },
+            condition: e.condition.as_ref().map(|c| t(c)),
+            disclosure: e.disclosure_words(lang).map(t),
+            note: e.note.as_ref().map(|x| r.rich(x)),
+        }
+    };
+    let mut sections = vec![SectionView {
+        name: "envelope".to_string(),
+        anchor: "s-envelope".to_string(),
+        title: t(w.envelope),
+        intro: None,
+        note: None,
+        asked_if: None,
+        entries: entries
+            .iter()
+            .filter(|e| e.variable.is_none())
+            .map(entry)
+            .collect(),
+    }];
+    for s in &survey.sections {
+        sections.push(SectionView {
+            name: t(&s.name),
+            anchor: format!("s-{}", s.name),
+            title: t(&text_of(&s.title, lang, langs)),
+            intro: s.intro.as_ref().and_then(rich_of),
+            note: s.note.as_ref().and_then(rich_of),
+            asked_if: s
+                .condition
+                .as_ref()
+                .map(|c| r.pieces(&words::asked_if(survey, Some(c), lang))),
+            entries: entries
+                .iter()
+                .filter(|e| e.section == Some(s.name.as_str()))
+                .map(entry)
+                .collect(),
+        });
+    }
+    View {
+        lang: lang.to_string(),
+        title: t(&title),
+        words: Labels {
+            codebook: t(w.codebook),
+            contents: t(w.contents),
+            name: t(w.name),
+            label: t(w.label),
+            question: t(w.question),
+            item: t(w.item),
+            help: t(w.help),
+            kind: t(w.kind),
+            level: t(w.level),
+            format: t(w.format),
+            values: t(w.values),
+            missing: t(w.missing),
+            code: t(w.code),
+            meaning: t(w.meaning),
+            condition: t(w.condition),
+            disclosure: t(w.disclosure),
+            note: t(w.researcher_note),
+            range: t(w.range),
+            unit: t(w.unit),
+            max_length: t(w.max_length),
+        },
+        meta,
+        sections,
+    }
+}

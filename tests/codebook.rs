@@ -1,0 +1,480 @@
+//! The codebook target (`src/targets/codebook/`): snapshots of the Barometer
+//! codebooks, the asked-if wording, SPSS byte limits, and hostile texts
+//! (`tests/fixtures/codebook/hostile.survey`) in every format.
+//!
+//! The external validators (xmllint, Nu Html Checker, PSPP) run in
+//! `scripts/codebook-checks.sh`, not here.
+
+use std::path::{Path, PathBuf};
+
+use lomake::check::{CheckOptions, check_file};
+use lomake::flat;
+use lomake::ir::Survey;
+use lomake::source::DiskLoader;
+use lomake::targets::codebook::{self, csv, ddi, html, md, sps, words};
+use lomake::targets::{BuildOptions, templates};
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn compile(path: &Path) -> Survey {
+    let checked = check_file(&DiskLoader, path, &CheckOptions::default()).unwrap();
+    assert!(
+        !checked.has_errors(),
+        "{} must check: {:#?}",
+        path.display(),
+        checked.diagnostics
+    );
+    checked.survey.expect("no errors, so an IR")
+}
+
+fn barometer(year: u32) -> Survey {
+    compile(&root().join(format!("surveys/partnership-barometer-{year}.survey")))
+}
+
+fn hostile() -> Survey {
+    compile(&root().join("tests/fixtures/codebook/hostile.survey"))
+}
+
+/// The four codebooks of one language and the SPSS warnings.
+struct Books {
+    csv: String,
+    sps: String,
+    warnings: Vec<String>,
+    md: String,
+    html: String,
+}
+
+fn books(survey: &Survey, lang: &str) -> Books {
+    let env = templates::environment(None);
+    let entries = codebook::entries(survey, lang);
+    let (sps, warnings) = sps::codebook(survey, &entries, lang);
+    Books {
+        csv: csv::codebook(&entries),
+        sps,
+        warnings,
+        md: md::codebook(&env, survey, &entries, lang).unwrap(),
+        html: html::codebook(&env, survey, &entries, lang).unwrap(),
+    }
+}
+
+fn ddi_xml(survey: &Survey) -> String {
+    ddi::codebook(&templates::environment(None), survey).unwrap()
+}
+
+/// An RFC 4180 reader: records of fields, quotes doubled inside quoted
+/// fields; fails on anything malformed.
+fn parse_csv(text: &str) -> Vec<Vec<String>> {
+    let mut records = Vec::new();
+    let mut record = Vec::new();
+    let mut field = String::new();
+    let mut chars = text.chars().peekable();
+    let mut at_start = true;
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if at_start => {
+                loop {
+                    match chars.next().expect("an unclosed quoted field") {
+                        '"' if chars.peek() == Some(&'"') => {
+                            chars.next();
+                            field.push('"');
+                        }
+                        '"' => break,
+                        c => field.push(c),
+                    }
+                }
+                assert!(
+                    matches!(chars.peek(), Some(',') | Some('\n') | None),
+                    "text after a closing quote"
+                );
+                at_start = false;
+            }
+            '"' => panic!("a quote inside an unquoted field"),
+            ',' => {
+                record.push(std::mem::take(&mut field));
+                at_start = true;
+            }
+            '\n' => {
+                record.push(std::mem::take(&mut field));
+                records.push(std::mem::take(&mut record));
+                at_start = true;
+            }
+            '\r' => panic!("CR: lines end with LF only"),
+            c => {
+                field.push(c);
+                at_start = false;
+            }
+        }
+    }
+    assert!(record.is_empty() && field.is_empty(), "no final line break");
+    records
+}
+
+/// `&lt;` etc. back to characters (the five XML entities and numeric
+/// references), for reading texts out of XML.
+fn xml_unescape(s: &str) -> String {
+    let mut out = String::new();
+    let mut rest = s;
+    while let Some(i) = rest.find('&') {
+        out.push_str(&rest[..i]);
+        let end = rest[i..].find(';').expect("an entity ends") + i;
+        let entity = &rest[i + 1..end];
+        let c = match entity {
+            "lt" => '<',
+            "gt" => '>',
+            "amp" => '&',
+            "quot" => '"',
+            "apos" => '\'',
+            e if e.starts_with("#x") => {
+                char::from_u32(u32::from_str_radix(&e[2..], 16).unwrap()).unwrap()
+            }
+            e if e.starts_with('#') => char::from_u32(e[1..].parse().unwrap()).unwrap(),
+            e => panic!("unknown entity {e}"),
+        };
+        out.push(c);
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+#[test]
+fn barometer_2023_snapshots() {
+    let survey = barometer(2023);
+    for lang in ["fi", "sv", "en"] {
+        let b = books(&survey, lang);
+        insta::assert_snapshot!(format!("barometer_2023_{lang}_csv"), b.csv);
+        insta::assert_snapshot!(format!("barometer_2023_{lang}_sps"), b.sps);
+        insta::assert_snapshot!(format!("barometer_2023_{lang}_md"), b.md);
+        assert!(b.warnings.is_empty(), "{lang}: {:?}", b.warnings);
+    }
+    insta::assert_snapshot!("barometer_2023_ddi", ddi_xml(&survey));
+}
+
+#[test]
+fn barometer_2020_ddi_snapshot() {
+    insta::assert_snapshot!("barometer_2020_ddi", ddi_xml(&barometer(2020)));
+}
+
+#[test]
+fn asked_if_in_plain_words() {
+    let survey = barometer(2023);
+    let asked = |lang: &str, name: &str| {
+        let entries = codebook::entries(&survey, lang);
+        let e = entries.iter().find(|e| e.name == name).unwrap();
+        words::plain(&e.asked_if)
+    };
+    assert_eq!(
+        asked("en", "nat_forms_1"),
+        "Asked if: Took part in national activities 2021–2022 (`nat_part`) = Yes (1)"
+    );
+    assert_eq!(
+        asked("fi", "nat_forms_1"),
+        "Kysytään, jos: Osallistui valtakunnalliseen toimintaan 2021–2022 (`nat_part`) = Kyllä (1)"
+    );
+    assert!(asked("sv", "nat_forms_1").starts_with("Frågas om: "));
+    assert_eq!(asked("en", "org_type"), "Asked of everyone");
+    // `not` over an `or`, inside an `and`: parentheses where needed.
+    assert_eq!(
+        asked("en", "nopart_why_other"),
+        "Asked if: not (Took part in national activities 2021–2022 (`nat_part`) = Yes (1) \
+         or Took part in regional partnership work 2021–2022 (`reg_part`) = Yes (1)) \
+         and Reasons for not taking part (`nopart_why`): Other reason, please specify (5) selected"
+    );
+    // The CSV keeps the formal condition next to the words.
+    let rows = parse_csv(&books(&survey, "en").csv);
+    let row = rows.iter().find(|r| r[0] == "nat_useful_a").unwrap();
+    assert_eq!(
+        row[csv::HEADER.iter().position(|h| *h == "condition").unwrap()],
+        "nat_part = 1"
+    );
+}
+
+#[test]
+fn every_operator_has_words() {
+    let survey = hostile();
+    let asked = |lang: &str, name: &str| {
+        let entries = codebook::entries(&survey, lang);
+        let e = entries.iter().find(|e| e.name == name).unwrap();
+        words::plain(&e.asked_if)
+    };
+    assert_eq!(
+        asked("en", "q_share"),
+        "Asked if: (Count (`q_count`) ≥ 10 and Count (`q_count`) ≤ 20) or not (Count (`q_count`) > 100)"
+    );
+    assert_eq!(
+        asked("fi", "q_share"),
+        "Kysytään, jos: (Määrä (`q_count`) ≥ 10 ja Määrä (`q_count`) ≤ 20) tai ei (Määrä (`q_count`) > 100)"
+    );
+    assert_eq!(
+        asked("en", "q_multi_1"),
+        "Asked if: Long label (`q_long_label`) is one of: Bad (1), Good \"ok\" (2) \
+         and Count (`q_count`) answered \
+         and Long label (`q_long_label`) answered with other than a missing-value code"
+    );
+    assert_eq!(
+        asked("en", "q_grid_a"),
+        "Asked if: Multiple & <choices> (`q_multi`): Two \"b\" (2) selected \
+         and Language (`lang`) = \"fi\" and Count (`q_count`) > Share (`q_share`)"
+    );
+    assert!(asked("en", "q_count").contains(" ≠ No \"never\" <never> (2)"));
+    assert!(asked("en", "q_count").contains(" < Good \"ok\" (2))"));
+    // A language without built-in words (se) gets the English ones, with
+    // the survey's own texts in that language.
+    assert!(asked("se", "q_share").starts_with("Asked if: (Mearri (`q_count`) ≥ 10 and"));
+}
+
+#[test]
+fn spss_labels_are_shortened_with_a_warning() {
+    let survey = hostile();
+    let fi = books(&survey, "fi");
+    let long = codebook::entries(&survey, "fi")
+        .into_iter()
+        .find(|e| e.name == "q_long_label")
+        .unwrap()
+        .label;
+    assert!(long.len() > sps::VARIABLE_LABEL_BYTES);
+    // The syntax holds a shortened label (pieces joined by `+`).
+    let line = fi
+        .sps
+        .split("\n  /")
+        .find(|l| l.starts_with("q_long_label '"))
+        .unwrap();
+    let label: String = line["q_long_label ".len()..]
+        .split(" +\n")
+        .map(|p| {
+            let p = p.trim();
+            p[1..p.len() - 1].replace("''", "'")
+        })
+        .collect();
+    assert!(label.len() <= sps::VARIABLE_LABEL_BYTES, "{}", label.len());
+    assert!(label.ends_with('…'));
+    assert!(long.starts_with(label.trim_end_matches('…')));
+    assert!(
+        fi.warnings
+            .iter()
+            .any(|w| w.contains("`q_long_label`")
+                && w.contains("shortened to the SPSS limit of 256"))
+    );
+    assert!(fi.warnings.iter().any(|w| w.contains("value label of 99")
+        && w.contains("`q_grid_a`, `q_grid_b`")
+        && w.contains("120")));
+    // The other codebooks keep the full text.
+    let rows = parse_csv(&fi.csv);
+    assert!(rows.iter().any(|r| r[0] == "q_long_label" && r[1] == long));
+    assert!(fi.md.contains(&long));
+    // More declared missing codes than SPSS declares: a warning, and the
+    // first one declared.
+    assert!(
+        fi.warnings
+            .iter()
+            .any(|w| w.contains("`q_long_label` has more missing codes") && w.contains("98, 99"))
+    );
+    assert!(fi.sps.contains("q_long_label (LOWEST THRU -1, 97)"));
+    // Negative answers allowed: the missing kinds as three values.
+    assert!(fi.sps.contains("q_count (-1, -2, -3)"));
+    // English labels fit: no label warnings.
+    let en = books(&survey, "en");
+    assert!(
+        !en.warnings.iter().any(|w| w.contains("shortened")),
+        "{:?}",
+        en.warnings
+    );
+}
+
+#[test]
+fn hostile_texts_survive_every_format() {
+    let survey = hostile();
+    let en = books(&survey, "en");
+    let label = "Line break\n\nand \"quote\" and 'apostrophe' <b>&amp;</b> ]]> | pipe `code`";
+
+    // CSV: the label as written, line break included.
+    let rows = parse_csv(&en.csv);
+    assert!(rows.iter().all(|r| r.len() == csv::HEADER.len()));
+    let q = rows.iter().find(|r| r[0] == "q_quote").unwrap();
+    assert_eq!(q[1], label);
+    assert!(!en.csv.starts_with('\u{feff}'));
+
+    // SPSS: one line, apostrophes doubled, nothing else changed.
+    assert!(en.sps.contains(
+        "/q_quote 'Line break and \"quote\" and ''apostrophe'' <b>&amp;</b> ]]> | pipe `code`'"
+    ));
+    for line in en.sps.lines() {
+        // Every quoted string closes on its line.
+        let quotes = line.matches('\'').count();
+        assert!(quotes % 2 == 0, "unbalanced quotes: {line}");
+    }
+
+    // HTML: escaped, never markup; links only with allowed schemes.
+    assert!(!en.html.contains("<script>"));
+    assert!(en.html.contains("&lt;script&gt;alert(1)&lt;/script&gt;"));
+    assert!(en.html.contains("<strong>strong</strong>"));
+    assert!(
+        en.html
+            .contains("<a href=\"https://example.fi/a_(b)?x=1&amp;y=2\">link</a>")
+    );
+    assert!(!en.html.contains("javascript:"));
+    assert!(en.html.contains("&quot;; DROP TABLE responses; --"));
+
+    // Markdown: pipes, backticks and `<` escaped; table rows intact.
+    assert!(en.md.contains("\\| pipe \\`code\\`"));
+    assert!(en.md.contains("| 3 | Other \\| which? | |"));
+    assert!(!en.md.contains("<script>"));
+    for line in en.md.lines().filter(|l| l.starts_with("| ")) {
+        let cells = line.replace("\\|", "").matches('|').count();
+        assert_eq!(cells, 4, "a table row with a stray pipe: {line}");
+    }
+
+    // DDI: escaped, and the text reads back as written, in every language.
+    let xml = ddi_xml(&survey);
+    assert!(!xml.contains("<script>"));
+    assert!(!xml.contains("]]>"));
+    let start = xml.find("<var ID=\"V_q_quote\"").unwrap();
+    let labl = &xml[start..];
+    let open = labl.find("<labl xml:lang=\"en\">").unwrap() + "<labl xml:lang=\"en\">".len();
+    let close = labl[open..].find("</labl>").unwrap() + open;
+    assert_eq!(xml_unescape(&labl[open..close]), label);
+}
+
+#[test]
+fn every_format_has_one_entry_per_flat_column() {
+    for survey in [barometer(2020), barometer(2023), hostile()] {
+        let names: Vec<&str> = flat::columns(&survey).iter().map(|c| c.name).collect();
+        let xml = ddi_xml(&survey);
+        let ddi_names: Vec<&str> = xml
+            .split("<var ID=\"")
+            .skip(1)
+            .map(|s| {
+                let s = &s[s.find(" name=\"").unwrap() + 7..];
+                &s[..s.find('"').unwrap()]
+            })
+            .collect();
+        assert_eq!(ddi_names, names, "{}: DDI", survey.id);
+        for lang in &survey.languages {
+            let b = books(&survey, lang);
+            let rows = parse_csv(&b.csv);
+            assert_eq!(rows[0], csv::HEADER);
+            let csv_names: Vec<&str> = rows[1..].iter().map(|r| r[0].as_str()).collect();
+            assert_eq!(csv_names, names, "{} {lang}: CSV", survey.id);
+            for n in &names {
+                assert!(b.html.contains(&format!("id=\"v-{n}\"")), "{n} in HTML");
+                assert!(
+                    b.md.contains(&format!("<a id=\"v-{n}\"></a>")),
+                    "{n} in Markdown"
+                );
+                assert!(
+                    b.sps.contains(&format!("  {n} '")) || b.sps.contains(&format!("  /{n} '")),
+                    "{n} in VARIABLE LABELS"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn multiple_choice_and_grids_are_groups() {
+    let survey = barometer(2023);
+    let en = books(&survey, "en");
+    assert!(en.sps.contains(
+        "  /MDGROUP NAME=$info_sources\n    LABEL='Sources of information on promoting integration'\n"
+    ));
+    let xml = ddi_xml(&survey);
+    assert!(xml.contains(
+        "<varGrp type=\"multipleResp\" name=\"info_sources\" var=\"V_info_sources_1 V_info_sources_2"
+    ));
+    assert!(xml.contains("<varGrp type=\"grid\" name=\"coop_municipal\" var=\"V_coop_municipal_a"));
+    assert!(xml.contains("<catgry missing=\"Y\" missType=\"notReached\">"));
+    assert!(xml.contains("<catgry missing=\"Y\" missType=\"declared\">"));
+}
+
+#[test]
+fn output_is_deterministic() {
+    let a = hostile();
+    let b = hostile();
+    for lang in &a.languages {
+        let (x, y) = (books(&a, lang), books(&b, lang));
+        assert_eq!(x.csv, y.csv);
+        assert_eq!(x.sps, y.sps);
+        assert_eq!(x.md, y.md);
+        assert_eq!(x.html, y.html);
+    }
+    assert_eq!(ddi_xml(&a), ddi_xml(&b));
+}
+
+#[test]
+fn build_writes_every_file_and_templates_can_be_overridden() {
+    let survey = hostile();
+    let dir = std::env::temp_dir().join(format!("lomake-codebook-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(dir.join("templates/codebook")).unwrap();
+    std::fs::write(
+        dir.join("templates/codebook/codebook.md"),
+        "override {{ view.title }} {{ view.sections|length }}\n",
+    )
+    .unwrap();
+    let options = BuildOptions {
+        templates: Some(dir.join("templates")),
+        ..BuildOptions::default()
+    };
+    let out = lomake::targets::build(
+        &survey,
+        &dir.join("out"),
+        &[
+            lomake::config::Target::Codebook,
+            lomake::config::Target::Ddi,
+        ],
+        &options,
+    )
+    .unwrap();
+    let base = dir.join("out/hostile");
+    for lang in ["fi", "en", "se"] {
+        for f in [
+            "codebook.html",
+            "codebook.md",
+            "codebook.csv",
+            "codebook.sps",
+        ] {
+            assert!(base.join(lang).join(f).is_file(), "{lang}/{f}");
+        }
+    }
+    assert!(base.join("codebook.ddi.xml").is_file());
+    let md = std::fs::read_to_string(base.join("en/codebook.md")).unwrap();
+    assert!(
+        md.starts_with("override Hostile \"survey\" \\<script\\>"),
+        "{md}"
+    );
+    // The build's warnings name the file and the column.
+    assert!(
+        out.warnings
+            .iter()
+            .any(|w| w.starts_with("fi/codebook.sps: ") && w.contains("`q_long_label`"))
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn control_characters_never_reach_html_or_xml() {
+    let survey = compile(&root().join("tests/fixtures/codebook/controls.survey"));
+    let bad = |c: char| {
+        (c < ' ' && !matches!(c, '\t' | '\n'))
+            || ('\u{7f}'..='\u{9f}').contains(&c)
+            || ('\u{fdd0}'..='\u{fdef}').contains(&c)
+            || c == '\u{fffe}'
+    };
+    let b = books(&survey, "en");
+    let xml = ddi_xml(&survey);
+    for (what, text) in [("HTML", &b.html), ("DDI", &xml)] {
+        assert!(!text.chars().any(bad), "{what} holds a control character");
+        assert!(text.contains('\u{fffd}'), "{what} shows the replacement");
+    }
+    // SPSS: a space for each control character, the rest kept.
+    assert!(b.sps.contains("  /q 'L  [31m red \u{fffe}'\n"));
+    assert!(!b.sps.chars().any(|c| c.is_control() && c != '\n'));
+    // CSV: data as it is, quoted when it must be.
+    let rows = parse_csv(&b.csv);
+    assert_eq!(
+        rows.iter().find(|r| r[0] == "q").unwrap()[1],
+        "L\u{1}\u{1b}[31m red \u{fffe}"
+    );
+}
