@@ -77,5 +77,13 @@ for response in "$responses"/*.json; do
   done
 done
 
+# The suites of the other targets, each one script that installs what it
+# needs: the form in Chromium (axe, Nu, random fills, semantics), the
+# codebooks (xmllint against DDI 2.5, Nu, PSPP), flatten (PSPP, pyreadstat).
+export VALIDATORS SHARED
+run "form: scripts/browser-tests.sh" bash scripts/browser-tests.sh
+run "codebooks: scripts/codebook-checks.sh" bash scripts/codebook-checks.sh
+run "flatten: scripts/flatten-checks.sh" bash scripts/flatten-checks.sh
+
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

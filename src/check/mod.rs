@@ -109,8 +109,32 @@ fn check_loaded(
             routing_sections: Vec::new(),
             routing_elements: Vec::new(),
             routing_outer: Vec::new(),
+            long_option_labels: Vec::new(),
         };
         let survey = checker.run();
+        if let Some(s) = &survey {
+            // Lists that are the values of a column (single choices, scales,
+            // grid items) have value labels in SPSS.
+            let valued: BTreeSet<&str> = s
+                .variables
+                .iter()
+                .filter(|v| v.kind == ir::VariableKind::Single)
+                .filter_map(|v| v.list.as_deref())
+                .collect();
+            for (list, lang, bytes, span) in std::mem::take(&mut checker.long_option_labels) {
+                if valued.contains(list.as_str()) {
+                    checker.diagnostics.push(
+                        Diagnostic::new(
+                            Code::SpssLabelTooLong,
+                            format!("this `{lang}` option label is {bytes} bytes in UTF-8; SPSS keeps 120"),
+                        )
+                        .at(span, "over 120 bytes")
+                        .note("letters like ä and ö take two bytes each")
+                        .help("shorten it to 120 bytes; otherwise SPSS files get it cut short (the codebooks keep the full text)"),
+                    );
+                }
+            }
+        }
         // Conditions are analysed once everything else is right: in a survey
         // with errors they may be incomplete.
         if let Some(s) = &survey
@@ -210,6 +234,8 @@ pub(crate) struct Checker<'a> {
     routing_sections: Vec<routing::Site>,
     routing_elements: Vec<routing::Site>,
     routing_outer: Vec<Span>,
+    /// Option labels over SPSS's 120 bytes: list, language, bytes, where.
+    long_option_labels: Vec<(String, String, usize, Span)>,
 }
 
 impl<'a> Checker<'a> {

@@ -176,6 +176,18 @@ impl Checker<'_> {
                 if let Some(tr) = out.get(t.lang.value.as_str())
                     && tr.plain.len() > limit
                 {
+                    // An option label is a value label only where the list
+                    // is the values of a column (not a multiple choice's
+                    // 0/1 columns): decided once the survey is lowered.
+                    if let Some((list, _)) = key.split_once(".option.") {
+                        self.long_option_labels.push((
+                            list.to_string(),
+                            t.lang.value.clone(),
+                            tr.plain.len(),
+                            t.raw.span,
+                        ));
+                        continue;
+                    }
                     self.report(
                         Diagnostic::new(
                             Code::SpssLabelTooLong,
