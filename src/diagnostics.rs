@@ -92,6 +92,7 @@ codes! {
     BadOption = "E063", Error, "option flag not allowed here";
     BadRange = "E064", Error, "minimum greater than maximum";
     ExclusiveInSingle = "E065", Error, "exclusive option in a single choice";
+    MissingInRange = "E066", Error, "missing code among a scale's values";
     // Conditions
     NotInList = "E070", Error, "code not in the question's answer list";
     NotComparable = "E071", Error, "comparison does not fit the question";

@@ -546,7 +546,26 @@ impl<'a> Checker<'a> {
                 _ => {}
             }
         }
-        if let Some((lo, hi, _)) = range {
+        if let Some((lo, hi, range_span)) = range {
+            // A declared missing code among the range's values would be both
+            // an answer on the scale and "can't say".
+            for o in options
+                .iter()
+                .filter(|o| o.missing && o.code >= lo && o.code <= hi)
+            {
+                if let Some(at) = codes.get(&o.code) {
+                    self.report(
+                        Diagnostic::new(
+                            Code::MissingInRange,
+                            format!("missing code {} is one of the values {lo}..{hi}", o.code),
+                        )
+                        .at(*at, "declared missing")
+                        .with(range_span, "the scale's values")
+                        .note("respondents choosing it and analysts reading it could not tell the answer from \"can't say\"")
+                        .help(format!("give the missing answer a code outside {lo}..{hi}, like {}", if hi < 99 { 99 } else { hi.saturating_add(1).max(999) })),
+                    );
+                }
+            }
             // Unlabelled codes of the range join the labelled ones, in order.
             let labelled: BTreeMap<i64, ir::AnswerOption> = options
                 .iter()
