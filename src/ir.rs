@@ -25,6 +25,10 @@ pub struct Survey {
     pub description: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub organisation: Option<Text>,
+    /// Where the form POSTs responses (`submit` in the header); the
+    /// command line and `lomake.yaml` override it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub submit_url: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub opens: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

@@ -358,3 +358,55 @@ fn the_runtime_is_plain_data_driven_code() {
         assert!(!runtime.contains(banned), "runtime uses {banned}");
     }
 }
+
+/// The submit URL: `--submit-url` (or lomake.yaml) over the survey's own
+/// `submit`; the header property is checked.
+#[test]
+fn the_survey_header_can_name_the_submit_url() {
+    let mut survey = compile("tests/fixtures/schema/kinds.survey");
+    survey.submit_url = Some("https://survey.example.fi/responses".into());
+    let dir = temp_dir("submit");
+    let built = lomake::targets::build(
+        &survey,
+        &dir,
+        &[lomake::config::Target::Form],
+        &BuildOptions::default(),
+    )
+    .unwrap();
+    let page = std::fs::read_to_string(&built.files[0]).unwrap();
+    assert_eq!(
+        data(&page)["submit_url"],
+        "https://survey.example.fi/responses"
+    );
+    let cli = BuildOptions {
+        submit_url: Some("/from-the-command-line".into()),
+        ..BuildOptions::default()
+    };
+    let built =
+        lomake::targets::build(&survey, &dir, &[lomake::config::Target::Form], &cli).unwrap();
+    let page = std::fs::read_to_string(&built.files[0]).unwrap();
+    assert_eq!(data(&page)["submit_url"], "/from-the-command-line");
+
+    let source = |url: &str| {
+        format!(
+            "survey s\n  version \"1\"\n  submit \"{url}\"\n  languages en\n  title\n    en \"S\"\nsection p\n  title\n    en \"P\"\nquestion q integer\n  label\n    en \"Q\"\n  text\n    en \"Q?\"\n"
+        )
+    };
+    let ok =
+        lomake::check::check_source("s.survey", &source("https://x.fi/r"), &Default::default());
+    assert!(ok.diagnostics.is_empty(), "{:?}", ok.diagnostics);
+    assert_eq!(
+        ok.survey.unwrap().submit_url.as_deref(),
+        Some("https://x.fi/r")
+    );
+    for bad in [
+        "javascript:alert(1)",
+        "//evil.example/r",
+        "https://",
+        "ftp://x.fi",
+    ] {
+        let c = lomake::check::check_source("s.survey", &source(bad), &Default::default());
+        let codes: Vec<_> = c.diagnostics.iter().map(|d| d.code).collect();
+        assert_eq!(codes, [lomake::diagnostics::Code::InvalidValue], "{bad}");
+    }
+}

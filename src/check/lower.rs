@@ -51,6 +51,7 @@ fn allowed(keyword: Keyword, kind: &str) -> Vec<&'static str> {
     let own: &[&str] = match keyword {
         Keyword::Survey => &[
             "version",
+            "submit",
             "languages",
             "title",
             "description",
@@ -306,8 +307,33 @@ impl<'a> Checker<'a> {
             ),
         }
         let version = header.properties.iter().find_map(|p| match &p.value {
-            PropertyValue::Version(v) => Some(v.value.clone()),
+            PropertyValue::Str(v) if p.key.value == "version" => Some(v.value.clone()),
             _ => None,
+        });
+        // Where the form sends its responses: a web address, or a path on
+        // the site that serves the form.
+        let submit_url = header.properties.iter().find_map(|p| match &p.value {
+            PropertyValue::Str(v) if p.key.value == "submit" => Some(v),
+            _ => None,
+        });
+        let submit_url = submit_url.and_then(|v| {
+            let ok = (v.value.starts_with("https://") || v.value.starts_with("http://"))
+                && v.value.len() > "https://".len()
+                || (v.value.starts_with('/') && !v.value.starts_with("//"));
+            let clean = !v.value.chars().any(|c| c.is_whitespace() || c.is_control());
+            if ok && clean {
+                Some(v.value.clone())
+            } else {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!("`{}` is not an address the form can send responses to", v.value),
+                    )
+                    .at(v.span, "not an https:, http: or site path")
+                    .help("write a web address like `submit \"https://example.fi/responses\"`, or a path like `\"/responses\"`"),
+                );
+                None
+            }
         });
         if version.is_none() {
             self.report(
@@ -401,6 +427,7 @@ impl<'a> Checker<'a> {
             }),
             description,
             organisation,
+            submit_url,
             opens: dates.get("opens").map(|d| d.0.clone()),
             closes: dates.get("closes").map(|d| d.0.clone()),
             note,

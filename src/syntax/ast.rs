@@ -114,7 +114,8 @@ pub enum PropertyValue {
     Values(Spanned<i64>, Spanned<i64>),
     When(Expr),
     Languages(Vec<Spanned<String>>),
-    Version(Spanned<String>),
+    /// `version "…"`, `submit "…"`: a string value.
+    Str(Spanned<String>),
     Date(Spanned<String>),
     Number(Spanned<Number>),
     Flag,

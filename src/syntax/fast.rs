@@ -65,6 +65,7 @@ const QUESTION_KIND: &[&str] = &[
 const LEVEL: &[&str] = &["nominal", "ordinal", "scale"];
 pub(super) const OPTION_FLAG: &[&str] = &["missing", "exclusive", "other"];
 const DATE_KW: &[&str] = &["opens", "closes"];
+const STRING_KW: &[&str] = &["version", "submit"];
 const NUMBER_KW: &[&str] = &["minlength", "maxlength", "min", "max", "decimals"];
 const FLAG_KW: &[&str] = &["identifying", "required", "dropdown"];
 const CALL_KW: &[&str] = &["answered", "substantive"];
@@ -77,7 +78,7 @@ pub(super) const PROPERTY_KW: &[&[&str]] = &[
     &["values"],
     &["when"],
     &["languages"],
-    &["version"],
+    STRING_KW,
     DATE_KW,
     NUMBER_KW,
     &["indirectly"],
@@ -351,9 +352,9 @@ impl<'a> P<'a> {
         Some((start, self.pos))
     }
 
-    /// `lang_code = @{ !(kw_version | kw_reviewed) ~ ASCII_ALPHA+ ~ ("-" ~ ASCII_ALPHANUMERIC+)* ~ !name_char }`
+    /// `lang_code = @{ !(string_kw | kw_reviewed) ~ ASCII_ALPHA+ ~ ("-" ~ ASCII_ALPHANUMERIC+)* ~ !name_char }`
     fn lang_code(&mut self) -> Option<R> {
-        if self.kw_len(&["version"]).is_some() || self.kw_len(&["reviewed"]).is_some() {
+        if self.kw_len(STRING_KW).is_some() || self.kw_len(&["reviewed"]).is_some() {
             return None;
         }
         let start = self.pos;
@@ -689,10 +690,10 @@ impl<'a> P<'a> {
             self.skip();
             self.rep(&mut codes, code);
             (self.spanned(k), PropertyValue::Languages(codes))
-        } else if let Some(k) = self.kw(&["version"]) {
+        } else if let Some(k) = self.kw(STRING_KW) {
             self.skip();
             let s = self.string()?;
-            (self.spanned(k), PropertyValue::Version(s))
+            (self.spanned(k), PropertyValue::Str(s))
         } else if let Some(k) = self.kw(DATE_KW) {
             self.skip();
             let d = self.date()?;

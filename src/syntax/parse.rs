@@ -494,10 +494,10 @@ fn describe(rule: Rule) -> Option<&'static str> {
     Some(match rule {
         EOI => "a new item on its own line",
         translation | lang_code => "a translation like `sv \"…\"`",
-        text_kw | kw_option | kw_item | kw_values | kw_when | kw_languages | kw_version
+        text_kw | kw_option | kw_item | kw_values | kw_when | kw_languages | string_kw
         | date_kw | number_kw | kw_indirectly | flag_kw | kw_continues | text_prop
-        | option_prop | grid_item_prop | values_prop | when_prop | languages_prop
-        | version_prop | date_prop | number_prop | flag_prop | continues_prop => {
+        | option_prop | grid_item_prop | values_prop | when_prop | languages_prop | string_prop
+        | date_prop | number_prop | flag_prop | continues_prop => {
             "a property such as `label`, `text` or `option`"
         }
         item_label | kw_label => "`label`",
@@ -668,7 +668,7 @@ impl Converter {
             Rule::languages_prop => {
                 PropertyValue::Languages(inner.map(|p| self.spanned(&p)).collect())
             }
-            Rule::version_prop => PropertyValue::Version(self.string(&inner.next().expect("v"))),
+            Rule::string_prop => PropertyValue::Str(self.string(&inner.next().expect("v"))),
             Rule::date_prop => PropertyValue::Date(self.spanned(&inner.next().expect("date"))),
             Rule::number_prop => PropertyValue::Number(self.number(&inner.next().expect("n"))),
             Rule::continues_prop => {

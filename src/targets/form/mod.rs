@@ -51,6 +51,17 @@ pub const TEMPLATES: &[(&str, &str)] = &[
 
 /// Renders the form of every language.
 pub fn build(survey: &Survey, options: &BuildOptions, out: &mut Output) -> Result<(), BuildError> {
+    // The command line and lomake.yaml override the survey's own `submit`.
+    let with_survey_url;
+    let options = if options.submit_url.is_none() && survey.submit_url.is_some() {
+        with_survey_url = BuildOptions {
+            submit_url: survey.submit_url.clone(),
+            ..options.clone()
+        };
+        &with_survey_url
+    } else {
+        options
+    };
     if let Some(url) = &options.submit_url
         && origin(url).is_none()
     {
