@@ -278,15 +278,8 @@ pub fn element<'a>(survey: &'a Survey, name: &str) -> Option<&'a Element> {
         .find(|e| e.name == name)
 }
 
-/// Width of a hidden variable without declared values, in bytes.
-pub const HIDDEN_BYTES: usize = 8;
-/// Width of `resp_id` in bytes.
-pub const ID_BYTES: u32 = 64;
-/// Width of `resp_submitted` in bytes (an RFC 3339 date-time with
-/// fractional seconds and offset fits).
-pub const SUBMITTED_BYTES: u32 = 40;
 /// SPSS's longest string, in bytes.
-pub const MAX_STRING_BYTES: u32 = 32767;
+pub const MAX_STRING_BYTES: u32 = flat::MAX_STRING_WIDTH;
 
 /// The SPSS format of a column: `F<w>.<d>` for numbers, `A<bytes>` for
 /// strings (4 bytes per character of the maximum length: UTF-8; a text
@@ -297,8 +290,6 @@ pub fn spss_format(survey: &Survey, column: &flat::Column<'_>) -> String {
     let v = column.variable;
     let digits = |n: i64| n.to_string().len();
     match column.kind {
-        ColumnKind::Id => format!("A{ID_BYTES}"),
-        ColumnKind::Submitted => format!("A{SUBMITTED_BYTES}"),
         ColumnKind::Status => "F1.0".to_string(),
         ColumnKind::Flag { .. } => "F2.0".to_string(),
         ColumnKind::Code => {
@@ -321,19 +312,13 @@ pub fn spss_format(survey: &Survey, column: &flat::Column<'_>) -> String {
             let d = v.and_then(|v| v.decimals).unwrap_or(2).min(16);
             format!("F{}.{d}", 10 + d)
         }
-        ColumnKind::Text { max_length } => {
-            let bytes = max_length.map_or(MAX_STRING_BYTES, |m| m.saturating_mul(4));
-            format!("A{}", bytes.clamp(1, MAX_STRING_BYTES))
-        }
-        ColumnKind::Date => "A10".to_string(),
-        ColumnKind::Hidden => {
-            let bytes = v
-                .map(|v| v.values.iter().map(String::len).max().unwrap_or(0))
-                .unwrap_or(0);
-            // Hidden variables without declared values get 8 bytes.
-            let bytes = if bytes == 0 { HIDDEN_BYTES } else { bytes };
-            format!("A{}", bytes.clamp(1, MAX_STRING_BYTES as usize))
-        }
+        // Strings: the widths of flat::string_width, which the `.sav`
+        // of `lomake flatten` has too.
+        ColumnKind::Id
+        | ColumnKind::Submitted
+        | ColumnKind::Text { .. }
+        | ColumnKind::Date
+        | ColumnKind::Hidden => format!("A{}", flat::string_width(column).unwrap_or(1)),
     }
 }
 
