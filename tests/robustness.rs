@@ -852,3 +852,17 @@ fn pathological_inputs_are_handled() {
         }
     }
 }
+
+/// Found by the fuzzer: a syntax error at the end of an item whose last
+/// character is `ä` was located by byte, inside the letter (a panic).
+#[test]
+fn fuzz_regression_error_after_a_two_byte_letter() {
+    let bytes = include_bytes!("fixtures/fuzz/syntax-error-after-a-two-byte-letter.survey");
+    exercise(Target::Wave2023, bytes);
+    // The smallest form of it.
+    exercise(
+        Target::Wave2023,
+        "survey s\n  title\n    sv \"shamä".as_bytes(),
+    );
+    exercise(Target::Wave2023, "survey s\n  version ä".as_bytes());
+}

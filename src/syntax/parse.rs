@@ -396,9 +396,12 @@ fn syntax_error(
     let end = pos + found.len();
     let span = if found.is_empty() {
         // Point at the last character of the item rather than past it.
-        let trimmed = chunk[..pos].trim_end().len();
-        let at = trimmed.saturating_sub(1);
-        let ch_len = chunk[at..].chars().next().map_or(0, char::len_utf8);
+        // (A character, not a byte: the last one may be `ä`.)
+        let trimmed = chunk[..pos].trim_end();
+        let (at, ch_len) = trimmed
+            .char_indices()
+            .next_back()
+            .map_or((0, 0), |(i, c)| (i, c.len_utf8()));
         Span::new(file, base + at, base + at + ch_len)
     } else {
         Span::new(file, base + pos, base + end)
