@@ -292,9 +292,100 @@ pub struct Variable {
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub note: Option<Text>,
-    /// Reserved for wave lineage: the variable this one continues, as written.
+    /// Wave lineage: the variable of an earlier wave this one continues
+    /// (`continues`), and what changed since.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub continues: Option<String>,
+    pub lineage: Option<Lineage>,
+}
+
+/// Where a variable comes from in an earlier wave, and what changed. Filled
+/// by the checker's lineage pass (`check::lineage`), which compares this
+/// variable with the earlier wave's checked IR.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Lineage {
+    /// The earlier wave's survey id.
+    pub survey: String,
+    /// The earlier wave's version.
+    pub version: String,
+    /// The variable it continues there.
+    pub variable: String,
+    /// What changed, one entry per class in [`ChangeClass`] order; empty when
+    /// the variable is identical.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub changes: Vec<Change>,
+    /// The author's reason for a break in comparability (`break`), which
+    /// acknowledges it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub acknowledged: Option<Text>,
+}
+
+impl Lineage {
+    /// Some change breaks comparability (acknowledged or not).
+    pub fn breaks(&self) -> bool {
+        self.changes.iter().any(|c| c.class.breaks())
+    }
+
+    /// A break that the author has not acknowledged.
+    pub fn unacknowledged_break(&self) -> bool {
+        self.breaks() && self.acknowledged.is_none()
+    }
+}
+
+/// One class of change between a variable and the one it continues.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Change {
+    pub class: ChangeClass,
+    /// `wording`: the languages whose texts changed, in survey order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub languages: Vec<String>,
+    /// The code classes: the codes concerned, ascending.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub codes: Vec<i64>,
+}
+
+/// The classes of change, in the order they are reported.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChangeClass {
+    /// The variable's kind, measurement level or answer scale changed.
+    Kind,
+    /// A code now means something else: its source-language label changed.
+    CodesRelabelled,
+    /// A code changed between missing and substantive, or an old code's
+    /// label now belongs to another code.
+    CodesReused,
+    /// New codes (existing codes may now cover less).
+    CodesAdded,
+    /// Codes no longer offered.
+    CodesRemoved,
+    /// Who is asked changed: the condition differs.
+    Routing,
+    /// Question, item, help, unit or option texts changed in some languages
+    /// (source-language option labels count as relabelled codes instead).
+    Wording,
+}
+
+impl ChangeClass {
+    /// Relabelled codes, reused codes and kind changes break comparability:
+    /// the checker warns about them unless a `break` acknowledges them.
+    pub fn breaks(self) -> bool {
+        matches!(
+            self,
+            ChangeClass::Kind | ChangeClass::CodesRelabelled | ChangeClass::CodesReused
+        )
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ChangeClass::Kind => "kind",
+            ChangeClass::CodesRelabelled => "codes_relabelled",
+            ChangeClass::CodesReused => "codes_reused",
+            ChangeClass::CodesAdded => "codes_added",
+            ChangeClass::CodesRemoved => "codes_removed",
+            ChangeClass::Routing => "routing",
+            ChangeClass::Wording => "wording",
+        }
+    }
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -1027,10 +1027,6 @@ impl<'a> Checker<'a> {
         {
             note = Some(self.text(key("note"), ts, span, None));
         }
-        let continues = item.properties.iter().find_map(|p| match &p.value {
-            PropertyValue::Continues(c) => Some(c.value.clone()),
-            _ => None,
-        });
         let disclosure = if Self::flag(item, "identifying") {
             Disclosure::Identifying
         } else if Self::flag(item, "indirectly identifying") {
@@ -1108,7 +1104,7 @@ impl<'a> Checker<'a> {
                     other_of: None,
                     columns: vec![name.clone()],
                     note,
-                    continues,
+                    lineage: None,
                 };
                 return Some((
                     ir::Element {
@@ -1359,7 +1355,7 @@ impl<'a> Checker<'a> {
             other_of: None,
             columns,
             note: note.clone(),
-            continues: continues.clone(),
+            lineage: None,
         };
 
         let mut vars = Vec::new();
@@ -1610,7 +1606,7 @@ impl<'a> Checker<'a> {
                     }),
                     columns: vec![oname.clone()],
                     note: None,
-                    continues: None,
+                    lineage: None,
                 });
             }
         }
