@@ -68,6 +68,9 @@ enum Command {
     Sample(SampleArgs),
     /// Convert responses into the flat data layout: CSV or an SPSS .sav file.
     Flatten(FlattenArgs),
+    /// Translation workflow: status, review, PO export and import (docs/translations.md).
+    #[command(subcommand)]
+    Translations(lomake::translations::cli::Command),
 }
 
 #[derive(Args, Debug)]
@@ -236,6 +239,9 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         Command::Validate(args) => return run_validate(args, out),
         Command::Sample(args) => return run_sample(args, out),
         Command::Flatten(args) => return run_flatten(args, out),
+        Command::Translations(c) => {
+            return lomake::translations::cli::run(c, cli.format == Format::Json, cli.quiet);
+        }
     };
     let cwd = std::env::current_dir().unwrap_or_default();
 
