@@ -469,28 +469,28 @@ impl Loader for Overlay {
 /// The PO catalog of one language.
 pub fn catalog(sources: &Sources, lang: &str, earlier: Option<&Earlier>) -> Catalog {
     let src = sources.source_language().unwrap_or("");
-    let mut header = vec![
-        (
-            "Project-Id-Version".to_string(),
-            format!(
-                "{} {}",
-                sources.survey_id.as_deref().unwrap_or("survey"),
-                sources.version.as_deref().unwrap_or("")
-            )
-            .trim_end()
-            .to_string(),
-        ),
-        ("Language".to_string(), lang.to_string()),
-        ("MIME-Version".to_string(), "1.0".to_string()),
-        (
-            "Content-Type".to_string(),
-            "text/plain; charset=UTF-8".to_string(),
-        ),
-        ("Content-Transfer-Encoding".to_string(), "8bit".to_string()),
-        ("X-Generator".to_string(), "lomake".to_string()),
-        ("X-Source-Language".to_string(), src.to_string()),
-    ];
-    header.retain(|(_, v)| !v.is_empty());
+    let project = format!(
+        "{} {}",
+        sources.survey_id.as_deref().unwrap_or("survey"),
+        sources.version.as_deref().unwrap_or("")
+    );
+    // No dates: the same sources give the same file. The translator fields
+    // are left empty for the translation tool to fill in.
+    let header = [
+        ("Project-Id-Version", project.trim_end()),
+        ("PO-Revision-Date", ""),
+        ("Last-Translator", ""),
+        ("Language-Team", ""),
+        ("Language", lang),
+        ("MIME-Version", "1.0"),
+        ("Content-Type", "text/plain; charset=UTF-8"),
+        ("Content-Transfer-Encoding", "8bit"),
+        ("X-Generator", "lomake"),
+        ("X-Source-Language", src),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     let mut entries = Vec::new();
     for site in &sources.sites {
         let Some(source) = site.get(src) else {

@@ -125,7 +125,7 @@ pub enum OpenError {
     /// The entry file cannot be read (exit 2).
     Load(LoadError),
     /// The files do not parse: texts could be lost (exit 1).
-    Syntax(Loaded, Vec<Diagnostic>),
+    Syntax(Box<Loaded>, Vec<Diagnostic>),
 }
 
 /// Loads a survey and its modules through `loader` and finds their texts.
@@ -145,7 +145,7 @@ pub fn open(
     )
     .map_err(OpenError::Load)?;
     if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(OpenError::Syntax(loaded, diagnostics));
+        return Err(OpenError::Syntax(Box::new(loaded), diagnostics));
     }
     let header = loaded
         .files

@@ -67,7 +67,7 @@ pub fn marker_edit(t: &Translation, fingerprint: &str) -> Option<Edit> {
 /// The text form of a translation (what a translator sees).
 pub fn to_text(t: &Translation) -> String {
     if t.multiline {
-        crate::markup::dedent(&t.raw.value)
+        unescape_quotes(&crate::markup::dedent(&t.raw.value))
     } else {
         unescape_quotes(&t.raw.value)
     }
@@ -116,6 +116,41 @@ pub fn escape_one_line(text: &str) -> String {
     out
 }
 
+/// The content of a multi-line string: quotes are written as they are,
+/// except that the third of three in a row is written `\"` (`"""` would end
+/// the string); a `\` escapes the character after it as it did, and a `\`
+/// at the very end becomes `\\`.
+pub fn escape_multiline(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut run = 0;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '"' if run == 2 => {
+                out.push_str("\\\"");
+                run = 1;
+            }
+            '"' => {
+                out.push('"');
+                run += 1;
+            }
+            '\\' => match chars.next() {
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                    run = usize::from(n == '"');
+                }
+                None => out.push_str("\\\\"),
+            },
+            _ => {
+                out.push(c);
+                run = 0;
+            }
+        }
+    }
+    out
+}
+
 /// Line breaks as `\n` only (a PO file from Windows may have `\r\n`).
 pub fn normalize_newlines(text: &str) -> String {
     text.replace("\r\n", "\n").replace('\r', "\n")
@@ -129,8 +164,7 @@ pub fn literal(text: &str, multiline: bool, indent: &str) -> String {
     if !multiline && !text.contains('\n') {
         return format!("\"{}\"", escape_one_line(&text));
     }
-    // `"""` cannot occur inside: `""\"` reads as the same three quotes.
-    let body = text.replace("\"\"\"", "\"\"\\\"");
+    let body = escape_multiline(&text);
     let mut out = String::from("\"\"\"\n");
     for line in body.split('\n') {
         if !line.trim().is_empty() {
@@ -269,6 +303,13 @@ mod tests {
             literal("one\n\ntwo \"\"\" three", false, "    "),
             "\"\"\"\n    one\n\n    two \"\"\\\" three\n    \"\"\""
         );
+        for text in ["\"\"\"\"\"\"", "a \"\"\"\" b", "\\\" x", "end\\"] {
+            let raw = escape_multiline(text);
+            assert!(!raw.contains("\"\"\""), "{raw}");
+            if !text.ends_with('\\') {
+                assert_eq!(unescape_quotes(&raw), text.replace("\\\"", "\""), "{text}");
+            }
+        }
         assert_eq!(
             crate::markup::dedent("\n    one\n\n    two\n    "),
             "one\n\ntwo"

@@ -97,7 +97,12 @@ pub fn write(catalog: &Catalog) -> String {
     let mut out = String::new();
     out.push_str("msgid \"\"\nmsgstr \"\"\n");
     for (k, v) in &catalog.header {
-        let _ = writeln!(out, "{}", quote(&format!("{k}: {v}\n")));
+        let field = if v.is_empty() {
+            format!("{k}: \n")
+        } else {
+            format!("{k}: {v}\n")
+        };
+        let _ = writeln!(out, "{}", quote(&field));
     }
     for e in &catalog.entries {
         out.push('\n');
