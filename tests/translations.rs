@@ -715,3 +715,42 @@ fn exported_po_snapshot() {
     assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     insta::assert_snapshot!("staff_sv_po", stdout(&o));
 }
+
+#[test]
+fn files_with_crlf_line_ends_keep_them() {
+    let d = Dir::new("crlf");
+    copy_of(&d, &fixtures(), "");
+    let original = d.read("staff.survey").replace('\n', "\r\n");
+    d.write("staff.survey", &original);
+    let o = d.lomake(&["translations", "export", "--lang", "sv", "staff.survey"]);
+    let po_text = stdout(&o);
+    d.write("sv.po", &po_text);
+    let sv_intro = "    sv \"\"\"\r\n      Välkommen! Enkäten tar *cirka* fem minuter.\r\n\r\n      Svaren behandlas konfidentiellt.\r\n      \"\"\"\r\n";
+    assert!(original.contains(sv_intro));
+    d.write(
+        "staff.survey",
+        &original
+            .replace(sv_intro, "")
+            .replace("    sv \"Nej\"\r\n", ""),
+    );
+    let o = d.lomake(&["translations", "import", "sv.po", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("0 translation(s) changed, 2 added"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(d.read("staff.survey"), original);
+    // A second entry for one key is left out, with a warning.
+    d.write(
+        "dup.po",
+        &format!("{po_text}\nmsgctxt \"remote.option.1\"\nmsgid \"Kyllä\"\nmsgstr \"Jo\"\n"),
+    );
+    let o = d.lomake(&["translations", "import", "dup.po", "staff.survey"]);
+    assert!(
+        stderr(&o).contains("a second entry for `remote.option.1`"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(d.read("staff.survey"), original);
+}

@@ -269,6 +269,12 @@ fn run_status(out: &Out, paths: &[PathBuf], since: Option<&str>) -> u8 {
                 continue;
             }
         };
+        if sources.survey_id.is_none() {
+            out.info(&format!(
+                "{}: a module; its texts are checked through the surveys that use it",
+                file.display()
+            ));
+        }
         for f in super::status(&sources, earlier.as_ref()) {
             let location = sources.location(f.span);
             // A module shared by several surveys is reported once.
@@ -656,6 +662,7 @@ pub fn plan_import(
 ) -> ImportPlan {
     let mut plan = ImportPlan::default();
     let src = sources.source_language().unwrap_or("");
+    let mut seen = BTreeSet::new();
     for e in &catalog.entries {
         let Some(key) = &e.msgctxt else {
             plan.warnings.push(format!(
@@ -667,6 +674,13 @@ pub fn plan_import(
         if e.plural {
             plan.warnings.push(format!(
                 "PO line {}: `{key}` is a plural entry; lomake texts have no plural forms; left out",
+                e.line
+            ));
+            continue;
+        }
+        if !seen.insert(key.clone()) {
+            plan.warnings.push(format!(
+                "PO line {}: a second entry for `{key}`; left out",
                 e.line
             ));
             continue;
@@ -703,7 +717,7 @@ pub fn plan_import(
         let edits = plan.edits.entry(site.file).or_default();
         match site.get(lang) {
             Some(t) => {
-                if let Some(edit) = patch::text_edit(file, t, &text) {
+                if let Some(edit) = patch::text_edit(file, t, &text).map(|e| same_eol(file, e)) {
                     let raw = literal_raw(&edit.text);
                     plan.expected.insert((key.clone(), lang.to_string()), raw);
                     edits.push(edit);
@@ -732,9 +746,12 @@ pub fn plan_import(
                     .iter()
                     .filter(|t| pos(&t.lang.value) > me)
                     .min_by_key(|t| t.raw.span.start);
-                let edit = patch::add_edit(file, lang, &text, after, before, site.at);
+                let edit = same_eol(
+                    file,
+                    patch::add_edit(file, lang, &text, after, before, site.at),
+                );
                 let lit_start = edit.text.find('"').unwrap_or(0);
-                let raw = literal_raw(edit.text[lit_start..].trim_end_matches('\n'));
+                let raw = literal_raw(edit.text[lit_start..].trim_end_matches(['\r', '\n']));
                 plan.expected.insert((key.clone(), lang.to_string()), raw);
                 edits.push(edit);
                 plan.added += 1;
@@ -742,6 +759,14 @@ pub fn plan_import(
         }
     }
     plan
+}
+
+/// An edit with the file's line endings (`\r\n` in a file that has them).
+fn same_eol(file: &str, mut e: Edit) -> Edit {
+    if file.contains("\r\n") {
+        e.text = e.text.replace('\n', "\r\n");
+    }
+    e
 }
 
 /// The content between the quotes of a literal written by [`patch::literal`].

@@ -283,10 +283,19 @@ fn item_sites(
             PropertyValue::Option { code, texts, .. } => {
                 push(format!("option.{}", code.value), code.span, texts);
             }
-            PropertyValue::GridItem { name, texts, label } => {
+            PropertyValue::GridItem {
+                name,
+                texts,
+                label,
+                brk,
+                ..
+            } => {
                 push(format!("item.{}", name.value), name.span, texts);
                 if let Some((span, ts)) = label {
                     push(format!("item.{}.label", name.value), *span, ts);
+                }
+                if let Some((span, ts)) = brk {
+                    push(format!("item.{}.break", name.value), *span, ts);
                 }
             }
             _ => {}
