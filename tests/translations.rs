@@ -754,3 +754,101 @@ fn files_with_crlf_line_ends_keep_them() {
     );
     assert_eq!(d.read("staff.survey"), original);
 }
+
+mod property {
+    use super::*;
+    use lomake::source::MemoryLoader;
+    use lomake::translations::{cli::plan_import, patch};
+    use proptest::prelude::*;
+
+    /// Imports `text` as the `sv` translation of `key` into the fixture
+    /// (in memory) and reads it back from the patched source.
+    fn import_and_read_back(key: &str, text: &str) -> (String, usize) {
+        let survey = std::fs::read_to_string(fixtures().join("staff.survey")).unwrap();
+        let module = std::fs::read_to_string(fixtures().join("common/scales.survey")).unwrap();
+        let mut loader = MemoryLoader::new();
+        loader.add("p/staff.survey", survey.clone());
+        loader.add("p/common/scales.survey", module);
+        loader.add("p/lomake.yaml", "surveys: [staff.survey]\n");
+        let sources = translations::open(&loader, Path::new("p/staff.survey"), None).unwrap();
+        let mut catalog = lomake::translations::cli::catalog(&sources, "sv", None);
+        for e in &mut catalog.entries {
+            if e.msgctxt.as_deref() == Some(key) {
+                e.msgstr = text.to_string();
+            }
+        }
+        let plan = plan_import(&sources, &catalog, "sv", None);
+        let edits = plan
+            .edits
+            .get(&sources.loaded.entry)
+            .cloned()
+            .unwrap_or_default();
+        let patched = patch::apply(&survey, &edits);
+        // Everything outside the patched literal is unchanged.
+        let changed_lines = survey
+            .lines()
+            .zip(patched.lines())
+            .filter(|(a, b)| a != b)
+            .count();
+        loader.add("p/staff.survey", patched);
+        let after = translations::open(&loader, Path::new("p/staff.survey"), None)
+            .expect("the patched survey parses");
+        let t = after.site(key).unwrap().get("sv").unwrap();
+        (patch::to_text(t), changed_lines)
+    }
+
+    /// What a text in text form means, written canonically: `\\"` is a
+    /// markup-escaped quote, that is a quote; a lone `\\` at the very end
+    /// is a backslash, `\\\\`.
+    fn text_form(text: &str) -> String {
+        let mut out = String::new();
+        let mut chars = text.chars();
+        while let Some(c) = chars.next() {
+            if c != '\\' {
+                out.push(c);
+                continue;
+            }
+            match chars.next() {
+                Some('"') => out.push('"'),
+                Some(n) => {
+                    out.push('\\');
+                    out.push(n);
+                }
+                None => out.push_str("\\\\"),
+            }
+        }
+        out
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(96))]
+        #[test]
+        fn any_one_line_translation_reads_back(
+            text in proptest::collection::vec(
+                prop_oneof![
+                    Just("\""), Just("\\"), Just("a"), Just("ä"), Just("{"), Just("}"),
+                    Just("*"), Just("🙂"), Just("'"), Just("<"), Just("#"), Just(" "),
+                ],
+                1..24,
+            ).prop_map(|v| v.concat())
+            .prop_filter("not blank", |t| !t.trim().is_empty()),
+            key in prop_oneof![Just("remote.text"), Just("tools.item.a"), Just("survey.title")],
+        ) {
+            let (back, changed) = import_and_read_back(key, &text);
+            prop_assert_eq!(back, text_form(&text));
+            prop_assert!(changed <= 1);
+        }
+
+        #[test]
+        fn any_multi_line_translation_reads_back(
+            lines in proptest::collection::vec("[a-zä\"\\\\*{} ]{0,12}[a-z\"]", 2..5),
+        ) {
+            let text = lines.join("\n");
+            let (back, _) = import_and_read_back("remote.text", &text);
+            // Multi-line texts lose trailing spaces and common indentation
+            // (markup::dedent); the lines here have neither at their ends.
+            let expected = lomake::markup::dedent(&format!("\n{text}\n"));
+            prop_assert_eq!(back, text_form(&expected));
+        }
+    }
+}

@@ -713,6 +713,19 @@ pub fn plan_import(
                 e.line
             ));
         }
+        let lost: Vec<String> = site
+            .placeholders(&e.msgid)
+            .into_iter()
+            .filter(|p| !text.contains(&format!("{{{p}}}")))
+            .map(|p| format!("{{{p}}}"))
+            .collect();
+        if !lost.is_empty() {
+            plan.warnings.push(format!(
+                "PO line {}: the translation of `{key}` lacks {}, which the `{src}` text has; imported",
+                e.line,
+                lost.join(", ")
+            ));
+        }
         let file = &sources.loaded.map.get(site.file).text;
         let edits = plan.edits.entry(site.file).or_default();
         match site.get(lang) {

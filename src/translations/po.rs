@@ -188,7 +188,10 @@ fn unquote(s: &str, line: usize) -> Result<String, PoError> {
                     let mut v = 0u32;
                     let mut n = 0;
                     while let Some(x) = chars.peek().and_then(|c| c.to_digit(16)) {
-                        v = v * 16 + x;
+                        v = v
+                            .checked_mul(16)
+                            .and_then(|v| v.checked_add(x))
+                            .ok_or_else(|| err("hex escape out of range"))?;
                         n += 1;
                         chars.next();
                     }
@@ -455,6 +458,23 @@ mod tests {
         assert_eq!(c.entries[0].msgid, "a b");
         assert_eq!(c.entries[0].msgstr, "c");
         assert_eq!(c.entries[0].line, 7);
+    }
+
+    #[test]
+    fn every_prefix_and_byte_flip_reads_without_panic() {
+        let po = "# c\n#. x\n#: a:1\n#, fuzzy\n#| msgid \"o\"\nmsgctxt \"k\"\nmsgid \"\"\n\"a\\n\"\n\"\\x41\\101\"\nmsgstr[0] \"b\"\n\n#~ msgid \"z\"\n";
+        for (i, _) in po.char_indices() {
+            let _ = read(&po[..i]);
+            for c in ['"', '\\', '\n', '#', ' ', 'x', '9'] {
+                let mut t = po.to_string();
+                t.replace_range(
+                    i..i + po[i..].chars().next().map_or(0, char::len_utf8),
+                    &c.to_string(),
+                );
+                let _ = read(&t);
+            }
+        }
+        assert!(read("msgid \"\\xffffffffffff\"\nmsgstr \"\"").is_err());
     }
 
     #[test]
