@@ -18,6 +18,18 @@ use std::process::{Command, Output};
 use crate::source::{LoadError, Loader, normalize};
 
 /// A [`Loader`] reading files at one git revision.
+///
+/// ```no_run
+/// # use std::path::Path;
+/// use lomake::check::{check_file, CheckOptions};
+/// use lomake::git::GitLoader;
+/// let path = std::env::current_dir()?.join("surveys/partnership-barometer-2023.survey");
+/// // Err(LoadError): no git, not a repository, unknown revision.
+/// let git = GitLoader::open(&path, "HEAD~1").map_err(|e| e.to_string())?;
+/// // The survey and its modules as they were at HEAD~1.
+/// let old = check_file(&git, &path, &CheckOptions::default()).map_err(|e| e.to_string())?;
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
 #[derive(Debug, Clone)]
 pub struct GitLoader {
     /// The working tree's top level, as git reports it.
@@ -191,9 +203,23 @@ impl Loader for GitLoader {
 }
 
 /// Reads the `REV:path` form of a command-line argument (`HEAD~1:surveys/a.survey`,
-/// `v2020:a.survey`). `None` when the argument is a plain path: it has no
-/// `:`, the part before the first `:` is empty, or the whole argument names
-/// an existing file or folder (a path that happens to contain `:`).
+/// `v2020:a.survey`): the revision is everything before the first `:`, the
+/// path everything after it. The path is a file-system path like any other
+/// argument (relative to the current folder, not to the repository's top
+/// level as in `git show`); pass it, made absolute, to [`GitLoader::open`]
+/// and then to the checker with the loader.
+///
+/// `None` when the argument is a plain path: it has no `:`, the part
+/// before or after the first `:` is empty, or the whole argument names an
+/// existing file or folder (a path that happens to contain `:`).
+///
+/// ```
+/// # use std::path::PathBuf;
+/// assert_eq!(
+///     lomake::git::parse_rev_path("HEAD~1:surveys/a.survey"),
+///     Some(("HEAD~1".to_string(), PathBuf::from("surveys/a.survey")))
+/// );
+/// ```
 pub fn parse_rev_path(arg: &str) -> Option<(String, PathBuf)> {
     if Path::new(arg).exists() {
         return None;
