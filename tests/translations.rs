@@ -852,3 +852,56 @@ mod property {
         }
     }
 }
+
+/// Outside blocks and inserts, a text's key is the IR's key of that text.
+#[test]
+fn keys_outside_blocks_are_the_ir_keys() {
+    fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                if let (Some(serde_json::Value::String(k)), Some(_)) =
+                    (m.get("key"), m.get("translations"))
+                {
+                    out.insert(k.clone());
+                }
+                m.values().for_each(|x| keys(x, out));
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            _ => {}
+        }
+    }
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    for survey in [
+        "surveys/partnership-barometer-2020.survey",
+        "surveys/partnership-barometer-2023.survey",
+        "tests/fixtures/translations/staff.survey",
+    ] {
+        let path = root.join(survey);
+        let checked =
+            check_file(&lomake::source::DiskLoader, &path, &CheckOptions::default()).unwrap();
+        let ir = serde_json::to_value(checked.survey.expect("IR")).unwrap();
+        let mut ir_keys = std::collections::BTreeSet::new();
+        keys(&ir, &mut ir_keys);
+        let sources = translations::open(&lomake::source::DiskLoader, &path, None).unwrap();
+        let plain: Vec<&str> = sources
+            .sites
+            .iter()
+            // A module's scale that this survey does not use is not in its IR.
+            .filter(|s| s.file == sources.loaded.entry)
+            .map(|s| s.key.as_str())
+            .filter(|k| !k.contains(['/', '(']))
+            .collect();
+        assert!(plain.len() > 10, "{survey}");
+        for k in plain {
+            // A grid question's own label is checked but not kept in the IR
+            // (its items carry the labels of its columns).
+            let grid_label = k
+                .strip_suffix(".label")
+                .is_some_and(|q| ir_keys.iter().any(|i| i.starts_with(&format!("{q}.item."))));
+            if grid_label {
+                continue;
+            }
+            assert!(ir_keys.contains(k), "{survey}: `{k}` is not an IR key");
+        }
+    }
+}
