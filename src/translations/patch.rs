@@ -234,8 +234,15 @@ pub fn add_edit(
 ) -> Edit {
     let (indent, at) = match (after, before) {
         (Some(t), _) => {
-            let (i, _) = line_indent(source, t.lang.span.start as usize);
-            (i.to_string(), line_end(source, literal_end(t)))
+            // Under the sibling; one level deeper than its line when it
+            // shares the line with its keyword (`label fi "…"`).
+            let (i, own_line) = line_indent(source, t.lang.span.start as usize);
+            let indent = if own_line {
+                i.to_string()
+            } else {
+                format!("{i}  ")
+            };
+            (indent, line_end(source, literal_end(t)))
         }
         (None, Some(t)) => {
             let (i, own_line) = line_indent(source, t.lang.span.start as usize);
@@ -331,5 +338,52 @@ mod tests {
             },
         ];
         assert_eq!(apply("abcdef", &e), ">abcdXf");
+    }
+
+    fn parse_one(text: &str) -> crate::syntax::ast::SyntaxFile {
+        let (tree, diags) = crate::syntax::parse(crate::source::FileId(0), text);
+        assert!(diags.is_empty(), "{diags:?}");
+        tree
+    }
+
+    fn texts(tree: &crate::syntax::ast::SyntaxFile) -> (Span, Vec<Translation>) {
+        let p = &tree.items[0].properties[0];
+        match &p.value {
+            crate::syntax::ast::PropertyValue::Texts(ts) => (p.key.span, ts.clone()),
+            _ => panic!("texts"),
+        }
+    }
+
+    #[test]
+    fn added_lines_follow_their_siblings() {
+        // Canonical layout: under the sibling, after its trailing comment.
+        let src = "display d\n  text\n    fi \"a\"  # c\n";
+        let (at, ts) = texts(&parse_one(src));
+        let e = add_edit(src, "sv", "b", ts.first(), None, at);
+        assert_eq!(
+            apply(src, &[e]),
+            "display d\n  text\n    fi \"a\"  # c\n    sv \"b\"\n"
+        );
+        // Before the first sibling.
+        let src = "display d\n  text\n    sv \"b\"\n";
+        let (at, ts) = texts(&parse_one(src));
+        let e = add_edit(src, "fi", "a", None, ts.first(), at);
+        assert_eq!(
+            apply(src, &[e]),
+            "display d\n  text\n    fi \"a\"\n    sv \"b\"\n"
+        );
+        // Translations on the keyword's line: one level deeper.
+        let src = "display d\n  text fi \"a\"\n";
+        let (at, ts) = texts(&parse_one(src));
+        let e = add_edit(src, "sv", "b", ts.first(), None, at);
+        assert_eq!(
+            apply(src, &[e]),
+            "display d\n  text fi \"a\"\n    sv \"b\"\n"
+        );
+        // No translation yet: under the keyword.
+        let src = "display d\n  text\n";
+        let (at, _) = texts(&parse_one(src));
+        let e = add_edit(src, "fi", "a", None, None, at);
+        assert_eq!(apply(src, &[e]), "display d\n  text\n    fi \"a\"\n");
     }
 }
