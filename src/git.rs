@@ -65,10 +65,17 @@ impl GitLoader {
         }
         let out = git(ask, &["rev-parse", "--show-toplevel"])?;
         if !out.status.success() {
-            return Err(LoadError::Io(format!(
-                "{} is not in a git repository",
-                dir.display()
-            )));
+            // git's own words, for the unusual cases (a repository owned by
+            // another user: `safe.directory`).
+            let why = String::from_utf8_lossy(&out.stderr);
+            let why = why.lines().next().unwrap_or("").trim();
+            return Err(LoadError::Io(
+                if why.contains("not a git repository") || why.is_empty() {
+                    format!("{} is not in a git repository", dir.display())
+                } else {
+                    format!("{} is not in a usable git repository: {why}", dir.display())
+                },
+            ));
         }
         let top =
             PathBuf::from(String::from_utf8_lossy(&out.stdout).trim_end_matches(['\n', '\r']));
