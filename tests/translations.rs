@@ -905,3 +905,25 @@ fn keys_outside_blocks_are_the_ir_keys() {
         }
     }
 }
+
+#[test]
+fn a_module_shared_by_two_surveys_is_reported_once() {
+    let d = Dir::new("shared");
+    d.write("lomake.yaml", "surveys: [.]\n");
+    d.write("a.survey", SURVEY);
+    d.write("b.survey", &SURVEY.replace("survey s", "survey t"));
+    d.write("common/m.survey", &MODULE.replace("    sv \"Nej\"\n", ""));
+    let o = d.lomake(&["translations", "status", "."]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stdout(&o),
+        "common/m.survey:6:10: missing `sv` translation of `yes3.option.2`\n"
+    );
+    // Naming the module itself: it is checked through the surveys.
+    let o = d.lomake(&["translations", "status", "common/m.survey"]);
+    assert_eq!(o.status.code(), Some(0));
+    assert!(stderr(&o).contains("a module; its texts are checked through the surveys that use it"));
+    // No such path is a usage error.
+    let o = d.lomake(&["translations", "status", "nope.survey"]);
+    assert_eq!(o.status.code(), Some(2));
+}
