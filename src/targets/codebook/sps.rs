@@ -19,7 +19,7 @@
 //! declares the first and warns. Columns whose answers may be negative
 //! declare `-1, -2, -3` discretely instead of the range.
 
-use super::{Entry, Group, MissingKind, Value, groups, text_of};
+use super::{Entry, Group, MissingKind, Value, groups, text_of, words};
 use crate::flat::ColumnKind;
 use crate::ir::{Level, Survey};
 
@@ -163,6 +163,36 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
         out.push_str(&format!(" ({})\n", run[0].1));
     }
     out.push_str(".\n");
+
+    // VARIABLE ATTRIBUTE: the wave lineage, as tokens and in words.
+    let lineages: Vec<&Entry<'_>> = entries
+        .iter()
+        .filter(|e| e.comparability.is_some())
+        .collect();
+    if !lineages.is_empty() {
+        out.push_str("\nVARIABLE ATTRIBUTE\n");
+        for (i, e) in lineages.iter().enumerate() {
+            let (Some(v), Some(c)) = (e.variable, &e.comparability) else {
+                continue;
+            };
+            let Some(l) = &v.lineage else { continue };
+            out.push_str(if i == 0 { "  " } else { "  /" });
+            out.push_str(&format!("VARIABLES={}\n", e.name));
+            out.push_str(&format!(
+                "    ATTRIBUTE=lomake_continues({})\n",
+                literal(&clean(&words::lineage_token(l)), 6)
+            ));
+            out.push_str(&format!(
+                "    lomake_changes({})\n",
+                literal(&clean(&words::changes_token(l)), 6)
+            ));
+            out.push_str(&format!(
+                "    lomake_comparability({})\n",
+                literal(&clean(&c.plain()), 6)
+            ));
+        }
+        out.push_str(".\n");
+    }
 
     // MRSETS: a multiple choice's 0/1 columns, counted value 1.
     let sets: Vec<Group<'_>> = groups(survey)
