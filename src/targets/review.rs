@@ -677,8 +677,9 @@ fn element(cx: &Ctx<'_>, e: &Element) -> ElementView {
         rows.push(cx.routing_row(t(cw.condition), c));
     }
     for v in &vars {
-        if v.condition.is_some() && v.condition != e.condition {
-            let c = v.condition.as_ref().expect("checked above");
+        if let Some(c) = &v.condition
+            && v.condition != e.condition
+        {
             rows.push(cx.routing_row(format!("{} {}", t(cw.condition), code(&v.name)), c));
         }
     }
