@@ -13,6 +13,7 @@ pub mod eval;
 pub mod flat;
 pub mod flatten;
 pub mod ir;
+pub mod lineage;
 pub mod load;
 pub mod markup;
 pub mod sample;
