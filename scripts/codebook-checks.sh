@@ -10,9 +10,10 @@
 #                           the lineage fixture, every rule level
 # for the bundled surveys, the hostile fixture and the control characters
 # (tests/fixtures/codebook/), the review fixture (tests/fixtures/review/),
-# and that fixture with wave lineage set by hand (written by the test
+# and that fixture with wave lineage set by hand: every class of change and
+# hostile reasons for a break (written by the test
 # `lineage_outputs_for_external_checks` of tests/codebook.rs into
-# $out/lineage, until the surveys declare `continues` themselves). When the binary has
+# $out/lineage; the 2023 Barometer has its own lineage to 2020). When the binary has
 # `lomake flatten`, also: the names of codebook.csv, of the flatten CSV
 # header, of the DDI `var`s and of the SPSS dictionary are the same, and
 # codebook.sps applies to the .sav of each language (GET FILE) in PSPP

@@ -481,8 +481,8 @@ fn control_characters_never_reach_html_or_xml() {
     );
 }
 
-/// Wave lineage (`Variable::lineage`, set by hand until the checker fills
-/// it from `continues`): every format says what a variable continues and
+/// Wave lineage (`Variable::lineage`, set by hand here: every class of
+/// change, hostile reasons): every format says what a variable continues and
 /// how it changed, in every language, escaped.
 #[test]
 fn lineage_in_every_format() {

@@ -228,3 +228,25 @@ fn template_override() {
     std::fs::remove_dir_all(dir).unwrap();
     std::fs::remove_dir_all(out).unwrap();
 }
+
+/// The 2023 Barometer declares its lineage to 2020: the review shows it,
+/// the acknowledged scale change of `coop_<level>_d` included.
+#[test]
+fn barometer_2023_lineage() {
+    let survey = common::compile(&common::root().join("surveys/partnership-barometer-2023.survey"));
+    let html = page(&survey);
+    assert!(html.contains(
+        "<tr class=\"lineage\"><th scope=\"row\">Vertailtavuus <code>coop_municipal_d</code></th><td lang=\"fi\" class=\"source\">Jatkaa muuttujaa <code>info_used_municipal</code> kyselystä partnership_barometer_2020 (2020). Muutokset: tyyppi, mitta-asteikko tai vastausasteikko muuttunut; koodien merkitys muuttunut (uusi nimike): 1, 2, 3; koodeja lisätty: 4, 5; sanamuoto muuttunut: fi, sv, en. Vertailtavuuden katkos hyväksytty: "
+    ));
+    assert!(html.contains(
+        "<td lang=\"en\">Continues <code>org_type</code> of partnership_barometer_2020 (2020). Changes: codes added: 2.</td>"
+    ));
+    let rows = html.matches("<tr class=\"lineage\">").count();
+    let with_lineage = survey
+        .variables
+        .iter()
+        .filter(|v| v.lineage.is_some())
+        .count();
+    assert!(rows > 0);
+    assert_eq!(rows, with_lineage);
+}

@@ -164,20 +164,28 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
     }
     out.push_str(".\n");
 
-    // VARIABLE ATTRIBUTE: the wave lineage, as tokens and in words.
+    // VARIABLE ATTRIBUTE: the wave lineage, as tokens and in words; the
+    // columns of one variable (a multiple choice's) share one subcommand.
     let lineages: Vec<&Entry<'_>> = entries
         .iter()
         .filter(|e| e.comparability.is_some())
         .collect();
     if !lineages.is_empty() {
         out.push_str("\nVARIABLE ATTRIBUTE\n");
-        for (i, e) in lineages.iter().enumerate() {
-            let (Some(v), Some(c)) = (e.variable, &e.comparability) else {
+        let same = |a: &&Entry<'_>, b: &&Entry<'_>| {
+            a.variable.map(|v| &v.name) == b.variable.map(|v| &v.name)
+        };
+        for (i, run) in runs(&lineages, same).into_iter().enumerate() {
+            let e = run[0];
+            let (Some(l), Some(c)) = (
+                e.variable.and_then(|v| v.lineage.as_ref()),
+                &e.comparability,
+            ) else {
                 continue;
             };
-            let Some(l) = &v.lineage else { continue };
+            let names: Vec<&str> = run.iter().map(|e| e.name).collect();
             out.push_str(if i == 0 { "  " } else { "  /" });
-            out.push_str(&format!("VARIABLES={}\n", e.name));
+            out.push_str(&format!("VARIABLES={}\n", wrap_names(&names, 6)));
             out.push_str(&format!(
                 "    ATTRIBUTE=lomake_continues({})\n",
                 literal(&clean(&words::lineage_token(l)), 6)
