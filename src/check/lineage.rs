@@ -343,7 +343,7 @@ impl Pass<'_> {
                 }
                 _ => continue,
             };
-            let target = normalize(&dir.join(&rel.value));
+            let target = normalize(&dir.join(crate::markup::unescape(&rel.value)));
             let fail = |why: String, note: Option<String>| {
                 let d = Diagnostic::new(
                     Code::WaveNotFound,
