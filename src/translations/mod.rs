@@ -160,7 +160,7 @@ pub fn open(
                     languages = ls.iter().map(|l| l.value.clone()).collect();
                 }
                 PropertyValue::Str(s) if p.key.value == "version" => {
-                    version = Some(s.value.clone());
+                    version = Some(markup::unescape(&s.value));
                 }
                 _ => {}
             }
