@@ -12,6 +12,7 @@ pub mod diagnostics;
 pub mod eval;
 pub mod flat;
 pub mod flatten;
+pub mod fmt;
 pub mod ir;
 pub mod load;
 pub mod markup;

@@ -68,6 +68,8 @@ enum Command {
     Sample(SampleArgs),
     /// Convert responses into the flat data layout: CSV or an SPSS .sav file.
     Flatten(FlattenArgs),
+    /// Rewrite survey files in the canonical layout (docs/fmt.md).
+    Fmt(lomake::fmt::FmtArgs),
 }
 
 #[derive(Args, Debug)]
@@ -236,6 +238,14 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         Command::Validate(args) => return run_validate(args, out),
         Command::Sample(args) => return run_sample(args, out),
         Command::Flatten(args) => return run_flatten(args, out),
+        Command::Fmt(args) => {
+            let mut report = lomake::fmt::Report {
+                stream: &mut out.stream,
+                json: out.format == Format::Json,
+                quiet: out.quiet,
+            };
+            return lomake::fmt::run(args, &mut report);
+        }
     };
     let cwd = std::env::current_dir().unwrap_or_default();
 
