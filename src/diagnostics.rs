@@ -98,6 +98,10 @@ codes! {
     NotComparable = "E071", Error, "comparison does not fit the question";
     NeverAsked = "E072", Error, "condition can never be true";
     // Project
+    WaveNotFound = "E082", Error, "earlier wave cannot be read";
+    WaveHasErrors = "E083", Error, "earlier wave has errors";
+    UnknownWave = "E084", Error, "unknown earlier wave";
+    NotInWave = "E085", Error, "not in the earlier wave";
     Config = "E090", Error, "invalid lomake.yaml";
     // Warnings
     UnclosedMarkup = "W001", Warning, "emphasis marker without its pair";
@@ -108,6 +112,8 @@ codes! {
     AlwaysTrue = "W072", Warning, "condition is always true";
     SpssLabelTooLong = "W080", Warning, "label too long for SPSS";
     SpssMissingCodes = "W081", Warning, "missing codes SPSS cannot declare";
+    ComparabilityBreak = "W086", Warning, "change breaks comparability with the earlier wave";
+    NeedlessBreak = "W087", Warning, "`break` where nothing breaks";
 }
 
 /// A secondary place involved in a diagnostic.

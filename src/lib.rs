@@ -14,6 +14,7 @@ pub mod flat;
 pub mod flatten;
 pub mod fmt;
 pub mod ir;
+pub mod lineage;
 pub mod load;
 pub mod markup;
 pub mod sample;

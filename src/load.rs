@@ -260,7 +260,7 @@ impl IfEmpty for String {
 /// Does `target` lie outside `root`? Both are normalized; a relative root
 /// (even an empty one: the current folder) contains no path that climbs out
 /// of it with `..`.
-fn outside(target: &Path, root: &Path) -> bool {
+pub(crate) fn outside(target: &Path, root: &Path) -> bool {
     if root.as_os_str().is_empty() {
         return target.is_absolute()
             || target.components().next() == Some(std::path::Component::ParentDir);

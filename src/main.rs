@@ -339,6 +339,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         load: LoadOptions {
             display_base: Some(cwd.clone()),
         },
+        ..CheckOptions::default()
     };
     let out_dir = out_dir.map(|o| {
         o.unwrap_or_else(|| {
@@ -455,6 +456,7 @@ fn load_survey(path: &Path, out: &mut Output) -> Result<lomake::ir::Survey, u8> 
         load: LoadOptions {
             display_base: Some(cwd),
         },
+        ..CheckOptions::default()
     };
     if !path.is_file() {
         out.fatal(&format!("no such survey file: {}", path.display()));

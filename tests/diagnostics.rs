@@ -66,6 +66,7 @@ fn check(path: &Path) -> Report {
         load: LoadOptions {
             display_base: Some(fixtures_dir()),
         },
+        ..CheckOptions::default()
     };
     let checked = check_file(&DiskLoader, path, &options)
         .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));

@@ -3,10 +3,10 @@
 use std::collections::BTreeMap;
 
 use super::names::{Generated, check_name};
-use super::{Checker, Expanded, Subst, routing};
+use super::{Checker, Expanded, Subst, lineage, routing};
 use crate::diagnostics::{self, Code, Diagnostic};
 use crate::ir::{self, Condition, Disclosure, ElementKind, Level, VariableKind};
-use crate::source::Span;
+use crate::source::{Span, Spanned};
 use crate::syntax::ast::{ArgumentValue, Item, Keyword, Property, PropertyValue, Translation};
 
 /// Default maximum lengths of texts, in Unicode code points.
@@ -44,6 +44,7 @@ const QUESTION_COMMON: &[&str] = &[
     "indirectly identifying",
     "required",
     "continues",
+    "break",
 ];
 
 /// The properties an item accepts.
@@ -59,12 +60,13 @@ fn allowed(keyword: Keyword, kind: &str) -> Vec<&'static str> {
             "opens",
             "closes",
             "note",
+            "continues",
         ],
         Keyword::Introduction => &["title", "text", "privacy", "accessibility"],
         Keyword::Section => &["title", "intro", "note", "when"],
         Keyword::Scale | Keyword::List => &["option", "values", "note"],
         Keyword::Display => &["text", "help", "note", "when"],
-        Keyword::Hidden => &["label", "note", "continues"],
+        Keyword::Hidden => &["label", "note", "continues", "break"],
         Keyword::Question => {
             let extra: &[&str] = match kind {
                 "single" => &["option", "dropdown"],
@@ -115,7 +117,10 @@ impl<'a> Checker<'a> {
                 self.report(d);
                 continue;
             }
-            if REPEATABLE.contains(&key) {
+            // A survey may continue several earlier waves.
+            if REPEATABLE.contains(&key)
+                || (key == "continues" && item.keyword.value == Keyword::Survey)
+            {
                 continue;
             }
             if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
@@ -1011,6 +1016,9 @@ impl<'a> Checker<'a> {
             .unwrap_or_default();
         let (name, name_span) = self.name_of(item, subst)?;
         self.check_properties(item, &kind_str);
+        if matches!(item.keyword.value, Keyword::Question | Keyword::Hidden) {
+            self.declare_lineage(item, &name, name_span, &kind_str, subst);
+        }
         let own = self.when(item, subst, scope);
         self.routing_elements.push(routing::Site {
             name: name.clone(),
@@ -1367,6 +1375,7 @@ impl<'a> Checker<'a> {
                     name: id,
                     texts,
                     label: item_label,
+                    ..
                 } = &p.value
                 else {
                     continue;
@@ -1622,6 +1631,105 @@ impl<'a> Checker<'a> {
             variables: vars.iter().map(|v| v.name.clone()).collect(),
         };
         Some((element, vars))
+    }
+
+    /// Records what the item says about wave lineage (`continues`, `break`,
+    /// and a grid's items), placeholders substituted, for the lineage pass
+    /// (`super::lineage`), which resolves it once the IR exists.
+    fn declare_lineage(
+        &mut self,
+        item: &'a Item,
+        name: &str,
+        name_span: Span,
+        kind: &str,
+        subst: Option<&Subst>,
+    ) {
+        let mut target = None;
+        for p in item
+            .properties
+            .iter()
+            .filter(|p| p.key.value == "continues")
+        {
+            match &p.value {
+                PropertyValue::Continues(q) => match Self::subst_name(&q.value, subst) {
+                    Ok(v) => target = Some(Spanned::new(v, q.span)),
+                    Err(why) => {
+                        let mut d = Diagnostic::new(Code::UnknownPlaceholder, why)
+                            .at(q.span, "in this name");
+                        if let Some(s) = subst {
+                            d = d.with(s.insert_span, "inserted here");
+                        }
+                        self.report(d);
+                    }
+                },
+                PropertyValue::Str(s) => self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        "a question continues a variable, not a file",
+                    )
+                    .at(s.span, "a file name")
+                    .help("name the earlier wave's file in the survey header (`continues \"…\"`) and the variable here: `continues <survey id>.<variable>`"),
+                ),
+                _ => {}
+            }
+        }
+        let brk = Self::texts_prop(item, "break").map(|(p, ts)| {
+            (
+                self.text(format!("{name}.break"), ts, p.key.span, subst),
+                p.key.span,
+            )
+        });
+        if kind != "grid" {
+            self.lineage.push(lineage::Decl {
+                variable: name.to_string(),
+                at: name_span,
+                target,
+                implicit: false,
+                brk,
+            });
+            return;
+        }
+        if let Some(t) = &target {
+            self.lineage_grids.push(t.clone());
+        }
+        for p in &item.properties {
+            let PropertyValue::GridItem {
+                name: id,
+                continues,
+                brk: item_brk,
+                ..
+            } = &p.value
+            else {
+                continue;
+            };
+            let own = match continues {
+                Some(q) => match Self::subst_name(&q.value, subst) {
+                    Ok(v) => Some(Spanned::new(v, q.span)),
+                    Err(_) => None,
+                },
+                None => None,
+            };
+            let implicit = own.is_none();
+            let item_target = own.or_else(|| {
+                target
+                    .as_ref()
+                    .map(|t| Spanned::new(format!("{}_{}", t.value, id.value), t.span))
+            });
+            let item_brk = match item_brk {
+                Some((span, ts)) => Some((
+                    self.text(format!("{name}.item.{}.break", id.value), ts, *span, subst),
+                    *span,
+                )),
+                None => brk.clone(),
+            };
+            self.lineage.push(lineage::Decl {
+                variable: format!("{name}_{}", id.value),
+                at: id.span,
+                target: item_target,
+                implicit,
+                brk: item_brk,
+            });
+        }
     }
 
     fn declare(

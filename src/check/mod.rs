@@ -14,6 +14,7 @@
 //! reported as unknown.
 
 mod conditions;
+mod lineage;
 mod lower;
 mod names;
 mod routing;
@@ -36,6 +37,9 @@ pub struct CheckOptions {
     /// Missing translations are warnings instead of errors (drafts).
     pub allow_missing_translations: bool,
     pub load: LoadOptions,
+    /// Do not follow `continues` to earlier waves (set when checking an
+    /// earlier wave for the lineage pass).
+    pub skip_lineage: bool,
 }
 
 /// What checking one survey produced.
@@ -47,6 +51,8 @@ pub struct Checked {
     pub diagnostics: Vec<Diagnostic>,
     /// The file is a module (no `survey` header): checked for its own sake.
     pub is_module: bool,
+    /// Where each variable is declared.
+    pub variable_spans: BTreeMap<String, Span>,
 }
 
 impl Checked {
@@ -64,7 +70,7 @@ pub fn check_file(
 ) -> Result<Checked, LoadError> {
     let mut diagnostics = Vec::new();
     let loaded = load::load(loader, path, &options.load, &mut diagnostics)?;
-    Ok(check_loaded(loaded, diagnostics, options))
+    Ok(check_loaded(loader, loaded, diagnostics, options))
 }
 
 /// Checks source text held in memory (tests, fuzzing, benchmarks).
@@ -75,6 +81,7 @@ pub fn check_source(name: &str, text: &str, options: &CheckOptions) -> Checked {
 }
 
 fn check_loaded(
+    loader: &dyn Loader,
     loaded: Loaded,
     mut diagnostics: Vec<Diagnostic>,
     options: &CheckOptions,
@@ -93,6 +100,8 @@ fn check_loaded(
         matches!(d.code, Code::ModuleNotFound | Code::ModuleOutsideRoot)
             || (d.code == Code::Unreadable && d.span.is_some_and(|s| s.file != loaded.entry))
     });
+    let mut lineage_work = None;
+    let variable_spans;
     let survey = {
         let mut checker = Checker {
             loaded: &loaded,
@@ -110,6 +119,8 @@ fn check_loaded(
             routing_elements: Vec::new(),
             routing_outer: Vec::new(),
             long_option_labels: Vec::new(),
+            lineage: Vec::new(),
+            lineage_grids: Vec::new(),
         };
         let survey = checker.run();
         if let Some(s) = &survey {
@@ -144,17 +155,50 @@ fn check_loaded(
             let found = routing::report(s, &checker.routing_sections, &checker.routing_elements);
             checker.diagnostics.extend(found);
         }
+        variable_spans = checker.names.spans();
+        let clean = !checker.diagnostics.iter().any(Diagnostic::is_error)
+            && !diagnostics.iter().any(Diagnostic::is_error);
+        if clean && !options.skip_lineage {
+            lineage_work = Some((
+                std::mem::take(&mut checker.lineage),
+                std::mem::take(&mut checker.lineage_grids),
+            ));
+        }
         diagnostics.extend(checker.diagnostics);
         survey
     };
+    // Wave lineage, once the survey is clean: it adds the earlier waves'
+    // files to the source map.
+    let Loaded {
+        map: mut source_map,
+        files,
+        entry,
+        root,
+        ..
+    } = loaded;
+    let mut survey = survey;
+    if let (Some((decls, grids)), Some(s)) = (lineage_work, &mut survey) {
+        let header = files
+            .get(&entry)
+            .and_then(|f| f.items.iter().find(|i| i.keyword.value == Keyword::Survey));
+        let pass = lineage::Pass {
+            loader,
+            header,
+            entry_path: source_map.get(entry).path.clone(),
+            root: &root,
+            options,
+        };
+        diagnostics.extend(pass.run(&mut source_map, s, &decls, &grids));
+    }
     diagnostics::sort(&mut diagnostics);
     diagnostics.dedup();
     let has_errors = diagnostics.iter().any(|d| d.severity == Severity::Error);
     Checked {
-        map: loaded.map,
+        map: source_map,
         survey: if has_errors { None } else { survey },
         diagnostics,
         is_module,
+        variable_spans,
     }
 }
 
@@ -236,6 +280,10 @@ pub(crate) struct Checker<'a> {
     routing_outer: Vec<Span>,
     /// Option labels over SPSS's 120 bytes: list, language, bytes, where.
     long_option_labels: Vec<(String, String, usize, Span)>,
+    /// What variables say about wave lineage, for the lineage pass.
+    lineage: Vec<lineage::Decl>,
+    /// Grid-level `continues` targets (each must name a grid of the earlier wave).
+    lineage_grids: Vec<crate::source::Spanned<String>>,
 }
 
 impl<'a> Checker<'a> {

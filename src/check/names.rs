@@ -29,6 +29,14 @@ pub struct Generated<'a> {
 }
 
 impl NameTable {
+    /// Every declared name (as written) and where it was declared.
+    pub fn spans(&self) -> std::collections::BTreeMap<String, Span> {
+        self.seen
+            .values()
+            .map(|(name, span, _)| (name.clone(), *span))
+            .collect()
+    }
+
     /// Registers a variable name; reports a duplicate (ignoring case).
     /// `generated` explains where a derived name comes from.
     pub fn declare(

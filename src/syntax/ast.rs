@@ -110,6 +110,10 @@ pub enum PropertyValue {
         name: Name,
         texts: Vec<Translation>,
         label: Option<(Span, Vec<Translation>)>,
+        /// `continues <survey>.<variable>`: the item's own lineage.
+        continues: Option<Spanned<String>>,
+        /// `break` and its translations: the reason for a break in comparability.
+        brk: Option<(Span, Vec<Translation>)>,
     },
     Values(Spanned<i64>, Spanned<i64>),
     When(Expr),
@@ -119,6 +123,8 @@ pub enum PropertyValue {
     Date(Spanned<String>),
     Number(Spanned<Number>),
     Flag,
+    /// `continues <survey>.<variable>` on a question. (In the survey
+    /// header, `continues "file"` is a [`PropertyValue::Str`].)
     Continues(Spanned<String>),
 }
 

@@ -58,6 +58,7 @@ const TEXT_KW: &[&str] = &[
     "privacy",
     "accessibility",
     "unit",
+    "break",
 ];
 const QUESTION_KIND: &[&str] = &[
     "single", "multiple", "scale", "grid", "integer", "decimal", "longtext", "text", "date",
@@ -354,7 +355,7 @@ impl<'a> P<'a> {
 
     /// `lang_code = @{ !(string_kw | kw_reviewed) ~ ASCII_ALPHA+ ~ ("-" ~ ASCII_ALPHANUMERIC+)* ~ !name_char }`
     fn lang_code(&mut self) -> Option<R> {
-        if self.kw_len(STRING_KW).is_some() || self.kw_len(&["reviewed"]).is_some() {
+        if self.kw_len(STRING_KW).is_some() || self.kw_len(&["continues", "reviewed"]).is_some() {
             return None;
         }
         let start = self.pos;
@@ -622,7 +623,7 @@ impl<'a> P<'a> {
     fn property(&mut self) -> Option<Property> {
         match self.peek()? {
             b't' | b'd' | b'o' | b'l' | b'h' | b'i' | b'n' | b'p' | b'a' | b'u' | b'v' | b'w'
-            | b'c' | b'm' | b'r' => {}
+            | b'c' | b'm' | b'r' | b's' | b'b' => {}
             _ => return None,
         }
         if let Some(p) = self.attempt(Self::text_prop) {
@@ -646,7 +647,7 @@ impl<'a> P<'a> {
                 PropertyValue::Option { code, flags, texts },
             )
         } else if let Some(k) = self.kw(&["item"]) {
-            // grid_item_prop = { kw_item ~ name ~ translation* ~ item_label? }
+            // grid_item_prop = { kw_item ~ name ~ translation* ~ item_label? ~ item_continues? ~ item_break? }
             self.skip();
             let n = self.name()?;
             let name = self.spanned(n);
@@ -660,9 +661,31 @@ impl<'a> P<'a> {
                 let texts = p.translations();
                 Some((p.span((l.0, p.pos)), texts))
             });
+            self.skip();
+            // item_continues = { kw_continues ~ qualified_name }
+            let continues = self.attempt(|p| {
+                p.kw(&["continues"])?;
+                p.skip();
+                let q = p.qualified_name()?;
+                Some(p.spanned(q))
+            });
+            self.skip();
+            // item_break = { kw_break ~ translation* }
+            let brk = self.attempt(|p| {
+                let b = p.kw(&["break"])?;
+                p.skip();
+                let texts = p.translations();
+                Some((p.span((b.0, p.pos)), texts))
+            });
             (
                 self.spanned(k),
-                PropertyValue::GridItem { name, texts, label },
+                PropertyValue::GridItem {
+                    name,
+                    texts,
+                    label,
+                    continues,
+                    brk,
+                },
             )
         } else if let Some(k) = self.kw(&["values"]) {
             // values_prop = { kw_values ~ code ~ ".." ~ code }
@@ -716,10 +739,14 @@ impl<'a> P<'a> {
         } else if let Some(k) = self.kw(FLAG_KW) {
             (self.spanned(k), PropertyValue::Flag)
         } else if let Some(k) = self.kw(&["continues"]) {
-            // continues_prop = { kw_continues ~ qualified_name }
+            // continues_prop = { kw_continues ~ (string | qualified_name) }
             self.skip();
-            let q = self.qualified_name()?;
-            (self.spanned(k), PropertyValue::Continues(self.spanned(q)))
+            if let Some(s) = self.attempt(|p| p.string()) {
+                (self.spanned(k), PropertyValue::Str(s))
+            } else {
+                let q = self.qualified_name()?;
+                (self.spanned(k), PropertyValue::Continues(self.spanned(q)))
+            }
         } else {
             return None;
         };

@@ -504,6 +504,8 @@ fn describe(rule: Rule) -> Option<&'static str> {
             "a property such as `label`, `text` or `option`"
         }
         item_label | kw_label => "`label`",
+        item_continues => "`continues`",
+        item_break | kw_break => "`break`",
         name | qualified_name | placeholder => "a name",
         string | ml_string | string_inner => "a text in double quotes",
         question_kind => {
@@ -651,16 +653,32 @@ impl Converter {
                 let name = self.spanned(&inner.next().expect("item name"));
                 let mut texts = Vec::new();
                 let mut label = None;
+                let mut continues = None;
+                let mut brk = None;
                 for p in inner {
                     match p.as_rule() {
                         Rule::item_label => {
                             let s = self.span(&p);
                             label = Some((s, self.translations(p.into_inner())));
                         }
+                        Rule::item_continues => {
+                            let q = p.into_inner().nth(1).expect("qualified name");
+                            continues = Some(self.spanned(&q));
+                        }
+                        Rule::item_break => {
+                            let s = self.span(&p);
+                            brk = Some((s, self.translations(p.into_inner())));
+                        }
                         _ => texts.push(self.translation(p)),
                     }
                 }
-                PropertyValue::GridItem { name, texts, label }
+                PropertyValue::GridItem {
+                    name,
+                    texts,
+                    label,
+                    continues,
+                    brk,
+                }
             }
             Rule::values_prop => {
                 let lo = self.code(&inner.next().expect("lo"));
@@ -675,7 +693,12 @@ impl Converter {
             Rule::date_prop => PropertyValue::Date(self.spanned(&inner.next().expect("date"))),
             Rule::number_prop => PropertyValue::Number(self.number(&inner.next().expect("n"))),
             Rule::continues_prop => {
-                PropertyValue::Continues(self.spanned(&inner.next().expect("name")))
+                let v = inner.next().expect("name or file");
+                if v.as_rule() == Rule::string {
+                    PropertyValue::Str(self.string(&v))
+                } else {
+                    PropertyValue::Continues(self.spanned(&v))
+                }
             }
             Rule::flag_prop => {
                 if let Some(second) = inner.next() {
