@@ -60,8 +60,7 @@ pub fn format_source(text: &str) -> Result<String, FmtError> {
 /// explanation when the output would not read back as the same tokens and
 /// logical lines (the caller then leaves the file alone).
 pub fn format(tree: &SyntaxFile, text: &str) -> Result<String, String> {
-    let starts = line_starts(tree);
-    let tokens = lex(text, &starts);
+    let (tokens, starts) = layout(tree, text);
     let out = print(text, &tokens, &starts);
 
     // Read the output back: the same tokens, the same logical lines.
@@ -72,8 +71,7 @@ pub fn format(tree: &SyntaxFile, text: &str) -> Result<String, String> {
     if tree2.items.len() != tree.items.len() {
         return Err("the formatted text has a different number of items".into());
     }
-    let starts2 = line_starts(&tree2);
-    let tokens2 = lex(&out, &starts2);
+    let (tokens2, starts2) = layout(&tree2, &out);
     for (a, b) in tokens.iter().zip(&tokens2) {
         if a.kind != b.kind || a.normalized(text) != b.normalized(&out) {
             return Err(format!(
@@ -104,9 +102,44 @@ struct Start {
     item: bool,
 }
 
-/// The logical lines of a file, in source order, from the syntax tree.
-fn line_starts(tree: &SyntaxFile) -> Vec<Start> {
+/// The tokens of a file and where its logical lines start.
+fn layout(tree: &SyntaxFile, text: &str) -> (Vec<Token>, Vec<Start>) {
+    let (mut starts, anchors) = line_starts(tree);
+    let tokens = lex(text, &starts);
+    if !anchors.is_empty() {
+        for a in anchors {
+            if let Some(at) = keyword_before(&tokens, a.at) {
+                starts.push(Start { at, ..a });
+            }
+        }
+        starts.sort_by_key(|s| s.at);
+        starts.dedup_by_key(|s| s.at);
+    }
+    (tokens, starts)
+}
+
+/// The start of the keyword token before the value at `at` (comments
+/// skipped): the tree keeps the span of a grid item's `continues` value,
+/// not of its keyword. When the keyword is written against the value
+/// (`continues{p}.x`), they are one token and its start is returned.
+fn keyword_before(tokens: &[Token], at: usize) -> Option<usize> {
+    let k = tokens.partition_point(|t| t.start <= at).checked_sub(1)?;
+    if tokens[k].start < at {
+        return Some(tokens[k].start);
+    }
+    tokens[..k]
+        .iter()
+        .rev()
+        .find(|t| t.kind != Kind::Comment)
+        .map(|t| t.start)
+}
+
+/// The logical lines of a file, in source order, from the syntax tree; and
+/// the *anchors*: values whose keyword (the token before them) starts a
+/// logical line.
+fn line_starts(tree: &SyntaxFile) -> (Vec<Start>, Vec<Start>) {
     let mut out = Vec::new();
+    let mut anchors = Vec::new();
     let mut depth = 0usize;
     for item in &tree.items {
         if item.keyword.value == Keyword::End {
@@ -125,11 +158,20 @@ fn line_starts(tree: &SyntaxFile) -> Vec<Start> {
                 PropertyValue::Texts(texts) | PropertyValue::Option { texts, .. } => {
                     translations(&mut out, texts, inner + 2);
                 }
-                PropertyValue::GridItem { texts, label, .. } => {
+                PropertyValue::GridItem {
+                    name: _,
+                    texts,
+                    label,
+                    continues,
+                    brk,
+                } => {
                     translations(&mut out, texts, inner + 2);
-                    if let Some((span, texts)) = label {
+                    for (span, texts) in [label, brk].into_iter().flatten() {
                         push(&mut out, *span, inner + 2);
                         translations(&mut out, texts, inner + 4);
+                    }
+                    if let Some(value) = continues {
+                        push(&mut anchors, value.span, inner + 2);
                     }
                 }
                 PropertyValue::Values(..)
@@ -156,7 +198,7 @@ fn line_starts(tree: &SyntaxFile) -> Vec<Start> {
     // interleave in the source.
     out.sort_by_key(|s| s.at);
     out.dedup_by_key(|s| s.at);
-    out
+    (out, anchors)
 }
 
 fn push(out: &mut Vec<Start>, span: Span, indent: usize) {

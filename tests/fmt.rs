@@ -201,10 +201,10 @@ impl Loader for Overlay {
 
 fn check_with(loader: &dyn Loader, path: &Path) -> Checked {
     let options = CheckOptions {
-        allow_missing_translations: false,
         load: LoadOptions {
             display_base: Some(root()),
         },
+        ..CheckOptions::default()
     };
     check_file(loader, path, &options).unwrap()
 }
@@ -306,9 +306,11 @@ fn all_translations(tree: &SyntaxFile) -> Vec<&Translation> {
                 PropertyValue::Texts(t) | PropertyValue::Option { texts: t, .. } => {
                     out.extend(t);
                 }
-                PropertyValue::GridItem { texts, label, .. } => {
+                PropertyValue::GridItem {
+                    texts, label, brk, ..
+                } => {
                     out.extend(texts);
-                    if let Some((_, t)) = label {
+                    for (_, t) in [label, brk].into_iter().flatten() {
                         out.extend(t);
                     }
                 }
