@@ -480,6 +480,95 @@ proptest! {
     }
 }
 
+/// Random edits of a corpus file: deletions and insertions of the
+/// characters that matter to the layout.
+fn edit(text: &str, rng: &mut Rng) -> String {
+    const PIECES: &[&str] = &[
+        " ",
+        "\n",
+        "\t",
+        "\r\n",
+        "#",
+        "# ä\n",
+        "\"",
+        "\"\"\"",
+        "\"\"\"\n",
+        "(",
+        ")",
+        "{",
+        "}",
+        "{p}",
+        ",",
+        "..",
+        ".",
+        "=",
+        "!=",
+        "<=",
+        ">",
+        "-",
+        "1",
+        "ä",
+        "🎉",
+        "a",
+        "in",
+        "not ",
+        " and ",
+        "\n  when a = 1\n",
+        "\n  continues x.y\n",
+        "\n  break\n    fi \"x\"\n",
+        "\nend\n",
+        "\nblock b(p)\n",
+        "\n\n",
+    ];
+    let mut chars: Vec<char> = text.chars().collect();
+    for _ in 0..1 + rng.below(4) {
+        let at = rng.below(chars.len() as u64 + 1) as usize;
+        if rng.chance(40) && at < chars.len() {
+            let n = (1 + rng.below(6) as usize).min(chars.len() - at);
+            chars.drain(at..at + n);
+        } else {
+            let piece = PIECES[rng.below(PIECES.len() as u64) as usize];
+            chars.splice(at..at, piece.chars());
+        }
+    }
+    chars.into_iter().collect()
+}
+
+/// Whatever the input, formatting does not panic; a file that still parses
+/// is formatted (never refused as unformattable), idempotently, with the
+/// same comments.
+#[test]
+fn edited_files() {
+    let (mut formatted, mut refused) = (0, 0);
+    for seed in 0..1500u64 {
+        let e = &corpus()[seed as usize * 7 % corpus().len()];
+        let text = edit(&e.text, &mut Rng(seed));
+        match format_source(&text) {
+            Ok(out) => {
+                assert_eq!(fmt(&out), out, "seed {seed}");
+                assert_eq!(comments(&out), comments(&text), "seed {seed}");
+                formatted += 1;
+            }
+            Err(FmtError::Syntax(_)) => refused += 1,
+            Err(FmtError::Unformattable(why)) => panic!("seed {seed}: refused: {why}\n{text}"),
+        }
+    }
+    assert!(
+        formatted >= 300 && refused >= 300,
+        "{formatted} formatted, {refused} with errors"
+    );
+}
+
+#[test]
+fn the_documented_layout_is_canonical() {
+    let doc = std::fs::read_to_string(root().join("docs/fmt.md")).unwrap();
+    let from = doc.find("## The layout").unwrap();
+    let block = doc[from..].split("```").nth(1).unwrap();
+    let example = block.trim_start_matches('\n');
+    assert!(example.contains("continues wave_2020.coop_a"));
+    assert_eq!(fmt(example), example);
+}
+
 // ----------------------------------------------------------------- details
 
 #[test]
