@@ -265,7 +265,7 @@ impl Token {
         let s = &text[self.start..self.end];
         match self.kind {
             Kind::Comment => s.trim_end().into(),
-            Kind::Multiline => markup::dedent(&s[3..s.len() - 3]).into(),
+            Kind::Multiline => markup::dedent(inside_quotes(s)).into(),
             _ => s.into(),
         }
     }
@@ -396,6 +396,11 @@ fn lex(text: &str, starts: &[Start]) -> Vec<Token> {
     out
 }
 
+/// The text of a `"""` token between its delimiters.
+fn inside_quotes(token: &str) -> &str {
+    token.get(3..token.len().saturating_sub(3)).unwrap_or("")
+}
+
 fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
     haystack.iter().position(|&b| b == needle)
 }
@@ -470,7 +475,7 @@ fn print(text: &str, tokens: &[Token], starts: &[Start]) -> String {
         }
         after_comment = false;
         if t.kind == Kind::Multiline {
-            multiline(&mut out, &piece[3..piece.len() - 3], line + 2);
+            multiline(&mut out, inside_quotes(piece), line + 2);
         } else {
             out.push_str(piece);
         }
