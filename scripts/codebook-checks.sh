@@ -5,8 +5,15 @@
 #   GNU PSPP (check-sps)    every codebook.sps, strict (errors AND warnings
 #                           fail), applied to a dataset of the flat layout
 #                           made from codebook.csv (scripts/sps-prelude.py)
-# for the bundled surveys and the hostile fixture
-# and the control characters (tests/fixtures/codebook/). When the binary has
+#   Nu Html Checker         every review.html (the review document)
+#   axe-core (check-a11y)   the review documents of the 2023 Barometer and of
+#                           the lineage fixture, every rule level
+# for the bundled surveys, the hostile fixture and the control characters
+# (tests/fixtures/codebook/), the review fixture (tests/fixtures/review/),
+# and that fixture with wave lineage set by hand: every class of change and
+# hostile reasons for a break (written by the test
+# `lineage_outputs_for_external_checks` of tests/codebook.rs into
+# $out/lineage; the 2023 Barometer has its own lineage to 2020). When the binary has
 # `lomake flatten`, also: the names of codebook.csv, of the flatten CSV
 # header, of the DDI `var`s and of the SPSS dictionary are the same, and
 # codebook.sps applies to the .sav of each language (GET FILE) in PSPP
@@ -23,7 +30,8 @@ cd "$(dirname "$0")/.."
 SHARED="${SHARED:-../shared}"
 VALIDATORS="${VALIDATORS:-/tmp/lomake-validators}"
 bin="$VALIDATORS/bin"
-if ! [ -x "$bin/check-ddi" ] || ! [ -x "$bin/check-html" ] || ! [ -x "$bin/check-sps" ]; then
+if ! [ -x "$bin/check-ddi" ] || ! [ -x "$bin/check-html" ] || ! [ -x "$bin/check-sps" ] \
+  || ! [ -x "$bin/check-a11y" ]; then
   bash "$SHARED/validators/install.sh" "$VALIDATORS"
 fi
 
@@ -31,6 +39,9 @@ out="target/codebook-checks"
 rm -rf "$out"
 cargo run --quiet --release -- --quiet build surveys/ --out "$out/surveys"
 cargo run --quiet --release -- --quiet build tests/fixtures/codebook/ --out "$out/fixtures"
+cargo run --quiet --release -- --quiet build tests/fixtures/review/ --out "$out/fixtures"
+LOMAKE_LINEAGE_OUT="$PWD/$out/lineage" cargo test --quiet --test codebook \
+  lineage_outputs_for_external_checks >/dev/null
 
 passed=0
 failed=0
@@ -52,7 +63,9 @@ shopt -s nullglob
 ddi=("$out"/*/*/codebook.ddi.xml)
 html=("$out"/*/*/*/codebook.html)
 sps=("$out"/*/*/*/codebook.sps)
-[ ${#ddi[@]} -gt 0 ] && [ ${#html[@]} -gt 0 ] && [ ${#sps[@]} -gt 0 ] || {
+review=("$out"/*/*/review.html)
+[ ${#ddi[@]} -gt 0 ] && [ ${#html[@]} -gt 0 ] && [ ${#sps[@]} -gt 0 ] && [ ${#review[@]} -gt 0 ] \
+  && [ -f "$out/lineage/review_kinds_lineage/codebook.ddi.xml" ] || {
   echo "codebook-checks: no codebooks were built" >&2
   exit 1
 }
@@ -62,6 +75,13 @@ for f in "${ddi[@]}"; do
 done
 for f in "${html[@]}"; do
   run "$f passes the Nu Html Checker" "$bin/check-html" "$f"
+done
+for f in "${review[@]}"; do
+  run "$f passes the Nu Html Checker" "$bin/check-html" "$f"
+done
+for f in "$out/surveys/partnership_barometer_2023/review.html" \
+  "$out/lineage/review_kinds_lineage/review.html"; do
+  run "$f has no axe violations" env AXE_FAIL_ON=minor,moderate,serious,critical "$bin/check-a11y" "$f"
 done
 for f in "${sps[@]}"; do
   prelude="${f%.sps}.prelude.sps"
@@ -74,7 +94,7 @@ lomake="${LOMAKE:-target/release/lomake}"
 if "$lomake" flatten --help >/dev/null 2>&1; then
   work="$out/flat"
   mkdir -p "$work"
-  for survey in surveys/*.survey tests/fixtures/codebook/*.survey; do
+  for survey in surveys/*.survey tests/fixtures/codebook/*.survey tests/fixtures/review/*.survey; do
     id="$(awk '$1 == "survey" { print $2; exit }' "$survey")"
     [ -n "$id" ] || continue
     dir="$(dirname "$(ls -d "$out"/*/"$id")")/$id"
@@ -120,7 +140,7 @@ else
 fi
 
 echo
-echo "codebook-checks: $passed passed, $failed failed (${#ddi[@]} DDI, ${#html[@]} HTML, ${#sps[@]} SPSS files)"
+echo "codebook-checks: $passed passed, $failed failed (${#ddi[@]} DDI, ${#html[@]} HTML, ${#sps[@]} SPSS, ${#review[@]} review files)"
 for f in "${failures[@]}"; do
   echo "  failed: $f"
 done

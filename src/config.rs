@@ -26,6 +26,8 @@ pub enum Target {
     Codebook,
     /// `codebook.ddi.xml`: DDI-Codebook 2.5, every language.
     Ddi,
+    /// `review.html`: every text in every language side by side.
+    Review,
 }
 
 impl Target {
@@ -35,6 +37,7 @@ impl Target {
         Target::Form,
         Target::Codebook,
         Target::Ddi,
+        Target::Review,
     ];
 }
 

@@ -9,6 +9,7 @@
 pub mod check;
 pub mod config;
 pub mod diagnostics;
+pub mod diff;
 pub mod eval;
 pub mod flat;
 pub mod flatten;

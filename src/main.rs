@@ -42,6 +42,8 @@ enum Color {
 enum Format {
     Human,
     Json,
+    /// Markdown tables (`lomake diff` only).
+    Markdown,
 }
 
 #[derive(Subcommand, Debug)]
@@ -70,6 +72,16 @@ enum Command {
     Flatten(FlattenArgs),
     /// Rewrite survey files in the canonical layout (docs/fmt.md).
     Fmt(lomake::fmt::FmtArgs),
+    /// Compare two waves or versions of a survey; exit 1 if comparability breaks.
+    Diff(DiffArgs),
+}
+
+#[derive(Args, Debug)]
+struct DiffArgs {
+    /// The earlier survey: a file, or `REV:path` from git.
+    old: String,
+    /// The later survey: a file, or `REV:path` from git.
+    new: String,
 }
 
 #[derive(Args, Debug)]
@@ -181,7 +193,7 @@ impl Output {
 
     fn diagnostics(&mut self, map: &SourceMap, ds: &[diagnostics::Diagnostic]) {
         match self.format {
-            Format::Human => {
+            Format::Human | Format::Markdown => {
                 let _ = diagnostics::emit(map, ds, &mut self.stream);
             }
             Format::Json => {
@@ -222,6 +234,11 @@ impl Output {
 }
 
 fn run(cli: &Cli, out: &mut Output) -> u8 {
+    if cli.format == Format::Markdown && !matches!(cli.command, Command::Diff(_)) {
+        out.format = Format::Human;
+        out.fatal("`--format markdown` is for `lomake diff`; use human or json");
+        return EXIT_USAGE;
+    }
     let (common, out_dir, templates, submit_url) = match &cli.command {
         Command::Check(c) => (c, None, None, None),
         Command::Build {
@@ -246,6 +263,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
             };
             return lomake::fmt::run(args, &mut report);
         }
+        Command::Diff(args) => return run_diff(args, cli.format, out),
     };
     let cwd = std::env::current_dir().unwrap_or_default();
 
@@ -450,6 +468,19 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
 /// summary for people to standard error.
 /// Checks one survey file for a command that needs its IR; `Err` is the exit code.
 fn load_survey(path: &Path, out: &mut Output) -> Result<lomake::ir::Survey, u8> {
+    if !path.is_file() {
+        out.fatal(&format!("no such survey file: {}", path.display()));
+        return Err(EXIT_USAGE);
+    }
+    load_survey_from(&DiskLoader, path, out)
+}
+
+/// Checks one survey read through `loader`; `Err` is the exit code.
+fn load_survey_from(
+    loader: &dyn lomake::source::Loader,
+    path: &Path,
+    out: &mut Output,
+) -> Result<lomake::ir::Survey, u8> {
     let cwd = std::env::current_dir().unwrap_or_default();
     let options = CheckOptions {
         allow_missing_translations: false,
@@ -458,11 +489,7 @@ fn load_survey(path: &Path, out: &mut Output) -> Result<lomake::ir::Survey, u8> 
         },
         ..CheckOptions::default()
     };
-    if !path.is_file() {
-        out.fatal(&format!("no such survey file: {}", path.display()));
-        return Err(EXIT_USAGE);
-    }
-    let checked = match check::check_file(&DiskLoader, path, &options) {
+    let checked = match check::check_file(loader, path, &options) {
         Ok(c) => c,
         Err(e) => {
             out.fatal(&format!("cannot read {}: {e}", path.display()));
@@ -481,6 +508,30 @@ fn load_survey(path: &Path, out: &mut Output) -> Result<lomake::ir::Survey, u8> 
         ));
         EXIT_USAGE
     })
+}
+
+fn run_diff(args: &DiffArgs, format: Format, out: &mut Output) -> u8 {
+    let mut surveys = Vec::new();
+    for arg in [&args.old, &args.new] {
+        match load_survey(Path::new(arg), out) {
+            Ok(s) => surveys.push(s),
+            Err(code) => return code,
+        }
+    }
+    let report = lomake::diff::diff(&surveys[0], &args.old, &surveys[1], &args.new);
+    let text = match format {
+        Format::Human => lomake::diff::to_human(&report),
+        Format::Markdown => lomake::diff::to_markdown(&report),
+        Format::Json => lomake::diff::to_json(&report),
+    };
+    if std::io::stdout().lock().write_all(text.as_bytes()).is_err() {
+        return EXIT_USAGE;
+    }
+    if report.breaks_comparability() {
+        EXIT_PROBLEMS
+    } else {
+        0
+    }
 }
 
 fn run_sample(args: &SampleArgs, out: &mut Output) -> u8 {
@@ -533,7 +584,7 @@ fn run_validate(args: &ValidateArgs, out: &mut Output) -> u8 {
     let cwd = std::env::current_dir().unwrap_or_default();
     let validator = Validator::new(survey);
     let format = match out.format {
-        Format::Human => VFormat::Human,
+        Format::Human | Format::Markdown => VFormat::Human,
         Format::Json => VFormat::Json,
     };
     let stdout = std::io::BufWriter::with_capacity(1 << 16, std::io::stdout().lock());
@@ -633,7 +684,7 @@ fn run_flatten(args: &FlattenArgs, out: &mut Output) -> u8 {
         }
     };
     let format = match out.format {
-        Format::Human => FFormat::Human,
+        Format::Human | Format::Markdown => FFormat::Human,
         Format::Json => FFormat::Json,
     };
     let cwd = std::env::current_dir().unwrap_or_default();

@@ -90,6 +90,22 @@ pub fn parse(text: &str) -> (Vec<Paragraph>, Vec<MarkupIssue>) {
 }
 
 /// The text without markup, paragraphs separated by a blank line.
+/// A string property's value (`version "…"`, `submit "…"`, a file name):
+/// `\x` stands for `x`, as in texts; there is no markup to read.
+pub fn unescape(raw: &str) -> String {
+    let mut out = String::with_capacity(raw.len());
+    let mut chars = raw.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            // A lone backslash at the end cannot come from the grammar.
+            out.push(chars.next().unwrap_or('\\'));
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 pub fn plain(paragraphs: &[Paragraph]) -> String {
     fn walk(inlines: &[Inline], out: &mut String) {
         for i in inlines {
@@ -253,6 +269,14 @@ fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inl
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn string_values_unescape() {
+        assert_eq!(unescape(r#"2 <beta> & \"rc\""#), r#"2 <beta> & "rc""#);
+        assert_eq!(unescape(r"a\\b"), r"a\b");
+        assert_eq!(unescape("plain"), "plain");
+        assert_eq!(unescape("end\\"), "end\\");
+    }
 
     #[test]
     fn dedent_is_indentation_independent() {

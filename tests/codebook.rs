@@ -5,6 +5,8 @@
 //! The external validators (xmllint, Nu Html Checker, PSPP) run in
 //! `scripts/codebook-checks.sh`, not here.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 
 use lomake::check::{CheckOptions, check_file};
@@ -477,4 +479,153 @@ fn control_characters_never_reach_html_or_xml() {
         rows.iter().find(|r| r[0] == "q").unwrap()[1],
         "L\u{1}\u{1b}[31m red \u{fffe}"
     );
+}
+
+/// Wave lineage (`Variable::lineage`, set by hand here: every class of
+/// change, hostile reasons): every format says what a variable continues and
+/// how it changed, in every language, escaped.
+#[test]
+fn lineage_in_every_format() {
+    let survey = common::kinds_with_lineage();
+    let en = books(&survey, "en");
+    insta::assert_snapshot!("lineage_en_csv", en.csv);
+    insta::assert_snapshot!("lineage_en_md", en.md);
+    insta::assert_snapshot!("lineage_en_html", en.html);
+    insta::assert_snapshot!("lineage_en_sps", en.sps);
+    let xml = ddi_xml(&survey);
+    insta::assert_snapshot!("lineage_ddi", xml);
+
+    // CSV: the new column is the last, so existing readers keep working.
+    let rows = parse_csv(&en.csv);
+    let header = &rows[0];
+    assert_eq!(header.last().unwrap(), "comparability");
+    assert_eq!(header.len(), csv::HEADER.len());
+    let org = rows.iter().find(|r| r[0] == "org").unwrap();
+    assert_eq!(
+        org.last().unwrap(),
+        "Continues `org_type` of review_kinds_2020 (2020). Changes: codes added: 9; wording \
+         changed: sv, en. Break acknowledged: Code 9 was split {{ x }} 'it''s'"
+    );
+    // Every column of a multiple choice carries its variable's lineage.
+    let tools: Vec<_> = rows.iter().filter(|r| r[0].starts_with("tools_")).collect();
+    assert!(!tools.is_empty());
+    assert!(
+        tools
+            .iter()
+            .all(|r| r.last().unwrap().contains("codes removed: 3, 4"))
+    );
+    let staff = rows.iter().find(|r| r[0] == "staff").unwrap();
+    assert!(
+        staff
+            .last()
+            .unwrap()
+            .ends_with("\"don't know\".\n\nNow it is a count."),
+        "{:?}",
+        staff.last()
+    );
+    // Columns without lineage leave it empty.
+    assert_eq!(
+        rows.iter().find(|r| r[0] == "why").unwrap().last().unwrap(),
+        ""
+    );
+
+    // Finnish and Swedish wording.
+    let fi = books(&survey, "fi");
+    assert!(fi.md.contains(
+        "- **Vertailtavuus:** Sama kuin muuttuja `mood` kyselyssä review\\_kinds\\_2020 (2020)."
+    ));
+    assert!(
+        fi.html.contains(
+            "<dt>Vertailtavuus</dt><dd>Jatkaa muuttujaa <code>coop_&lt;level&gt;_a</code>"
+        )
+    );
+    assert!(
+        fi.html
+            .contains("Vertailtavuus katkeaa (katkosta ei ole kuitattu).")
+    );
+    let sv = books(&survey, "sv");
+    assert!(sv.csv.contains(
+        "Fortsätter variabeln `org_type` i enkäten review_kinds_2020 (2020). Ändringar: koder \
+         tillagda: 9; formuleringen ändrad: sv, en. Brott i jämförbarheten godkänt: Kod 9 \
+         \"\"; DROP TABLE svar; --"
+    ));
+
+    // HTML and Markdown: the reason's markup rendered, its text escaped.
+    assert!(fi.html.contains(
+        "Vertailtavuuden katkos hyväksytty: Koodi 9 <em>jaettiin</em> \
+         &lt;script&gt;alert(1)&lt;/script&gt;"
+    ));
+    assert!(!fi.html.contains("<script"));
+    assert!(en.md.contains(
+        "Break acknowledged: Code 9 was [split](https://example.fi/?a=1&b=2) {{ x }} 'it''s'"
+    ));
+
+    // SPSS: attributes with quoted values, apostrophes doubled.
+    assert!(en.sps.contains(
+        "VARIABLE ATTRIBUTE\n  VARIABLES=org\n    \
+         ATTRIBUTE=lomake_continues('review_kinds_2020.org_type@2020')\n    \
+         lomake_changes('codes_added(9) wording(sv en) acknowledged')\n"
+    ));
+    assert!(en.sps.contains("{{ x }} ''it''''s''')"));
+    assert!(
+        en.sps
+            .contains("lomake_changes('kind codes_relabelled(1 2 3) routing')")
+    );
+    assert!(en.sps.contains("lomake_changes('identical')"));
+    assert!(
+        !books(&common::kinds(), "en")
+            .sps
+            .contains("VARIABLE ATTRIBUTE")
+    );
+
+    // DDI: notes inside the var, every language, escaped.
+    assert!(
+        xml.contains("<notes type=\"lomake:continues\">review_kinds_2020.org_type@2020</notes>")
+    );
+    assert!(xml.contains(
+        "<notes type=\"lomake:comparability\" xml:lang=\"fi\">Jatkaa muuttujaa `org_type` \
+         kyselystä review_kinds_2020 (2020). Muutokset: koodeja lisätty: 9; sanamuoto \
+         muuttunut: sv, en. Vertailtavuuden katkos hyväksytty: Koodi 9 jaettiin \
+         &lt;script&gt;alert(1)&lt;&#x2f;script&gt;</notes>"
+    ));
+    assert!(xml.contains("<notes type=\"lomake:comparability\" xml:lang=\"sv\">"));
+    assert!(
+        xml.contains("<notes type=\"lomake:changes\">kind codes_relabelled(1 2 3) routing</notes>")
+    );
+}
+
+/// Writes every target of the lineage fixture for the external checks
+/// (`scripts/codebook-checks.sh` sets `LOMAKE_LINEAGE_OUT`; DDI against the
+/// XSD, Nu, PSPP, axe); without it, into a temporary folder.
+#[test]
+fn lineage_outputs_for_external_checks() {
+    let (out, keep) = match std::env::var_os("LOMAKE_LINEAGE_OUT") {
+        Some(dir) => (PathBuf::from(dir), true),
+        None => (
+            std::env::temp_dir().join(format!("lomake-lineage-{}", std::process::id())),
+            false,
+        ),
+    };
+    let survey = common::kinds_with_lineage();
+    let built = lomake::targets::build(
+        &survey,
+        &out,
+        lomake::config::Target::ALL,
+        &BuildOptions::default(),
+    )
+    .unwrap();
+    let dir = out.join("review_kinds_lineage");
+    for file in [
+        "codebook.ddi.xml",
+        "review.html",
+        "en/codebook.sps",
+        "sv/codebook.html",
+    ] {
+        assert!(built.files.contains(&dir.join(file)), "{file}");
+    }
+    let ddi = std::fs::read_to_string(dir.join("codebook.ddi.xml")).unwrap();
+    assert!(ddi.contains("lomake:comparability"));
+    if !keep {
+        std::fs::remove_dir_all(&out).unwrap();
+    }
 }

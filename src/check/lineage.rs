@@ -343,7 +343,7 @@ impl Pass<'_> {
                 }
                 _ => continue,
             };
-            let target = normalize(&dir.join(&rel.value));
+            let target = normalize(&dir.join(crate::markup::unescape(&rel.value)));
             let fail = |why: String, note: Option<String>| {
                 let d = Diagnostic::new(
                     Code::WaveNotFound,
@@ -392,6 +392,13 @@ impl Pass<'_> {
                 ));
                 continue;
             }
+            let base = self
+                .options
+                .load
+                .display_base
+                .clone()
+                .unwrap_or_else(|| self.root.to_path_buf());
+            let shown = display_path(&target, &base);
             let Some(earlier) = checked.survey else {
                 out.push(
                     Diagnostic::new(
@@ -403,10 +410,7 @@ impl Pass<'_> {
                         ),
                     )
                     .at(rel.span, "cannot compare with it")
-                    .help(format!(
-                        "run `lomake check {}` and fix them first",
-                        rel.value
-                    )),
+                    .help(format!("run `lomake check {shown}` and fix them first")),
                 );
                 continue;
             };

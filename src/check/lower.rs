@@ -312,7 +312,9 @@ impl<'a> Checker<'a> {
             ),
         }
         let version = header.properties.iter().find_map(|p| match &p.value {
-            PropertyValue::Str(v) if p.key.value == "version" => Some(v.value.clone()),
+            PropertyValue::Str(v) if p.key.value == "version" => {
+                Some(crate::markup::unescape(&v.value))
+            }
             _ => None,
         });
         // Where the form sends its responses: a web address, or a path on
@@ -327,7 +329,7 @@ impl<'a> Checker<'a> {
                 || (v.value.starts_with('/') && !v.value.starts_with("//"));
             let clean = !v.value.chars().any(|c| c.is_whitespace() || c.is_control());
             if ok && clean {
-                Some(v.value.clone())
+                Some(crate::markup::unescape(&v.value))
             } else {
                 self.report(
                     Diagnostic::new(

@@ -7,6 +7,7 @@
 
 pub mod codebook;
 pub mod form;
+pub mod review;
 pub mod schema;
 pub mod templates;
 
@@ -129,6 +130,7 @@ pub fn build(
             Target::Form => form::build(survey, options, &mut output)?,
             Target::Codebook => codebook::build(survey, options, &mut output)?,
             Target::Ddi => codebook::build_ddi(survey, options, &mut output)?,
+            Target::Review => review::build(survey, options, &mut output)?,
         }
     }
     Ok(output)

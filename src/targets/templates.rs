@@ -16,6 +16,7 @@ pub fn builtin() -> impl Iterator<Item = (&'static str, &'static str)> {
     super::form::TEMPLATES
         .iter()
         .chain(super::codebook::TEMPLATES.iter())
+        .chain(super::review::TEMPLATES.iter())
         .copied()
 }
 

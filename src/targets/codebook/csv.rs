@@ -23,6 +23,7 @@ pub const HEADER: &[&str] = &[
     "section",
     "disclosure",
     "note",
+    "comparability",
 ];
 
 /// The codebook of one language as CSV.
@@ -48,6 +49,10 @@ pub fn codebook(entries: &[Entry<'_>]) -> String {
             e.section.unwrap_or_default().to_string(),
             disclosure_token(e.disclosure).to_string(),
             e.note.as_ref().map(|r| r.plain.clone()).unwrap_or_default(),
+            e.comparability
+                .as_ref()
+                .map(|c| c.plain())
+                .unwrap_or_default(),
         ];
         row(&mut out, fields.iter().map(String::as_str));
     }

@@ -186,6 +186,27 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
                 });
             }
         }
+        if let Some(l) = v.and_then(|v| v.lineage.as_ref()) {
+            notes.push(NoteView {
+                kind: "lomake:continues",
+                lang: None,
+                text: clean(&words::lineage_token(l)),
+            });
+            notes.push(NoteView {
+                kind: "lomake:changes",
+                lang: None,
+                text: clean(&words::changes_token(l)),
+            });
+        }
+        for (l, es) in &by_lang {
+            if let Some(c) = &es[i].comparability {
+                notes.push(NoteView {
+                    kind: "lomake:comparability",
+                    lang: Some(l.clone()),
+                    text: clean(&c.plain()),
+                });
+            }
+        }
         if e.disclosure != Disclosure::None {
             notes.push(NoteView {
                 kind: "lomake:disclosure",

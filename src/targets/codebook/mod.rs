@@ -162,6 +162,40 @@ pub struct Entry<'a> {
     pub disclosure: Disclosure,
     /// The SPSS format of the column (`F2.0`, `A800`).
     pub format: String,
+    /// The variable's wave lineage in words (`None` without one).
+    pub comparability: Option<Comparability>,
+}
+
+/// A variable's wave lineage ([`crate::ir::Lineage`]) in words of one
+/// language: the sentence of [`words::lineage`], then the author's reason
+/// for a break, when there is one.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Comparability {
+    pub sentence: Vec<Piece>,
+    pub reason: Option<Rich>,
+}
+
+impl Comparability {
+    /// The variable's lineage in `lang`, `None` when it has none.
+    pub fn of(v: &Variable, lang: &str, languages: &[String]) -> Option<Comparability> {
+        let l = v.lineage.as_ref()?;
+        Some(Comparability {
+            sentence: words::lineage(l, lang),
+            reason: l
+                .acknowledged
+                .as_ref()
+                .and_then(|t| rich(t, lang, languages)),
+        })
+    }
+
+    /// As plain text, names in backticks.
+    pub fn plain(&self) -> String {
+        let mut s = words::plain(&self.sentence);
+        if let Some(r) = &self.reason {
+            s.push_str(&r.plain);
+        }
+        s
+    }
 }
 
 impl Entry<'_> {
@@ -262,7 +296,7 @@ pub fn text_of(text: &Text, lang: &str, languages: &[String]) -> String {
         .unwrap_or_default()
 }
 
-fn rich(text: &Text, lang: &str, languages: &[String]) -> Option<Rich> {
+pub fn rich(text: &Text, lang: &str, languages: &[String]) -> Option<Rich> {
     translation(text, lang, languages).map(|t| Rich {
         plain: t.plain.clone(),
         markup: t.markup.clone(),
@@ -359,6 +393,7 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
                 note: None,
                 disclosure: Disclosure::None,
                 format,
+                comparability: None,
             });
             continue;
         };
@@ -452,6 +487,7 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
             note: v.note.as_ref().and_then(|t| rich(t, lang, langs)),
             disclosure: v.disclosure,
             format,
+            comparability: Comparability::of(v, lang, langs),
         });
     }
     out

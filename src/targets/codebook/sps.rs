@@ -19,7 +19,7 @@
 //! declares the first and warns. Columns whose answers may be negative
 //! declare `-1, -2, -3` discretely instead of the range.
 
-use super::{Entry, Group, MissingKind, Value, groups, text_of};
+use super::{Entry, Group, MissingKind, Value, groups, text_of, words};
 use crate::flat::ColumnKind;
 use crate::ir::{Level, Survey};
 
@@ -163,6 +163,44 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
         out.push_str(&format!(" ({})\n", run[0].1));
     }
     out.push_str(".\n");
+
+    // VARIABLE ATTRIBUTE: the wave lineage, as tokens and in words; the
+    // columns of one variable (a multiple choice's) share one subcommand.
+    let lineages: Vec<&Entry<'_>> = entries
+        .iter()
+        .filter(|e| e.comparability.is_some())
+        .collect();
+    if !lineages.is_empty() {
+        out.push_str("\nVARIABLE ATTRIBUTE\n");
+        let same = |a: &&Entry<'_>, b: &&Entry<'_>| {
+            a.variable.map(|v| &v.name) == b.variable.map(|v| &v.name)
+        };
+        for (i, run) in runs(&lineages, same).into_iter().enumerate() {
+            let e = run[0];
+            let (Some(l), Some(c)) = (
+                e.variable.and_then(|v| v.lineage.as_ref()),
+                &e.comparability,
+            ) else {
+                continue;
+            };
+            let names: Vec<&str> = run.iter().map(|e| e.name).collect();
+            out.push_str(if i == 0 { "  " } else { "  /" });
+            out.push_str(&format!("VARIABLES={}\n", wrap_names(&names, 6)));
+            out.push_str(&format!(
+                "    ATTRIBUTE=lomake_continues({})\n",
+                literal(&clean(&words::lineage_token(l)), 6)
+            ));
+            out.push_str(&format!(
+                "    lomake_changes({})\n",
+                literal(&clean(&words::changes_token(l)), 6)
+            ));
+            out.push_str(&format!(
+                "    lomake_comparability({})\n",
+                literal(&clean(&c.plain()), 6)
+            ));
+        }
+        out.push_str(".\n");
+    }
 
     // MRSETS: a multiple choice's 0/1 columns, counted value 1.
     let sets: Vec<Group<'_>> = groups(survey)

@@ -57,6 +57,7 @@ pub struct Labels {
     pub range: String,
     pub unit: String,
     pub max_length: String,
+    pub comparability: String,
 }
 
 #[derive(Serialize)]
@@ -94,6 +95,8 @@ pub struct EntryView {
     pub condition: Option<String>,
     pub disclosure: Option<String>,
     pub note: Option<String>,
+    /// The wave lineage in words.
+    pub comparability: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -207,6 +210,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             condition: e.condition.as_ref().map(|c| t(c)),
             disclosure: e.disclosure_words(lang).map(t),
             note: e.note.as_ref().map(|x| r.rich(x)),
+            comparability: e.comparability.as_ref().map(|c| comparability(r, c)),
         }
     };
     let mut sections = vec![SectionView {
@@ -264,8 +268,18 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             range: t(w.range),
             unit: t(w.unit),
             max_length: t(w.max_length),
+            comparability: t(w.comparability),
         },
         meta,
         sections,
     }
+}
+
+/// A lineage sentence and the reason for a break, rendered.
+pub fn comparability(r: &dyn Render, c: &super::Comparability) -> String {
+    let mut out = r.pieces(&c.sentence);
+    if let Some(reason) = &c.reason {
+        out.push_str(&r.rich(reason));
+    }
+    out
 }

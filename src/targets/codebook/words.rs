@@ -4,7 +4,7 @@
 //! Any other language code gets the English words; the survey's own texts
 //! (labels, options) are always in the codebook's language.
 
-use crate::ir::{Cmp, Condition, Constant, Survey, Variable};
+use crate::ir::{ChangeClass, Cmp, Condition, Constant, Lineage, Survey, Variable};
 
 use super::text_of;
 
@@ -86,6 +86,31 @@ pub struct Words {
     pub multiple_response_set: &'static str,
     pub other_text_of: &'static str,
     pub unlabelled: &'static str,
+    /// Wave lineage (`Variable::lineage`): the heading, and the sentence
+    /// "Continues `x` of <survey> (<version>)." split around its parts.
+    pub comparability: &'static str,
+    pub continues: Lineage3,
+    pub identical: Lineage3,
+    pub changes: &'static str,
+    pub change_kind: &'static str,
+    pub change_relabelled: &'static str,
+    pub change_reused: &'static str,
+    pub change_added: &'static str,
+    pub change_removed: &'static str,
+    pub change_routing: &'static str,
+    pub change_wording: &'static str,
+    pub break_acknowledged: &'static str,
+    pub break_unacknowledged: &'static str,
+}
+
+/// A sentence about a variable of an earlier wave, in three parts around
+/// the variable's name and the survey: `{before}`name`{middle}survey
+/// (version){after}`, so each language keeps its word order.
+#[derive(Debug)]
+pub struct Lineage3 {
+    pub before: &'static str,
+    pub middle: &'static str,
+    pub after: &'static str,
 }
 
 pub const FI: Words = Words {
@@ -159,6 +184,27 @@ pub const FI: Words = Words {
     multiple_response_set: "Monivalinta",
     other_text_of: "Muu, mikä -teksti kysymykseen",
     unlabelled: "(ei nimikettä)",
+    comparability: "Vertailtavuus",
+    continues: Lineage3 {
+        before: "Jatkaa muuttujaa ",
+        middle: " kyselystä ",
+        after: ".",
+    },
+    identical: Lineage3 {
+        before: "Sama kuin muuttuja ",
+        middle: " kyselyssä ",
+        after: ".",
+    },
+    changes: "Muutokset",
+    change_kind: "tyyppi, mitta-asteikko tai vastausasteikko muuttunut",
+    change_relabelled: "koodien merkitys muuttunut (uusi nimike)",
+    change_reused: "koodeja käytetty uudelleen",
+    change_added: "koodeja lisätty",
+    change_removed: "koodeja poistettu",
+    change_routing: "reititys muuttunut (keiltä kysytään)",
+    change_wording: "sanamuoto muuttunut",
+    break_acknowledged: "Vertailtavuuden katkos hyväksytty",
+    break_unacknowledged: "Vertailtavuus katkeaa (katkosta ei ole kuitattu).",
 };
 
 pub const SV: Words = Words {
@@ -232,6 +278,27 @@ pub const SV: Words = Words {
     multiple_response_set: "Flerval",
     other_text_of: "Annat, vad-text till frågan",
     unlabelled: "(ingen etikett)",
+    comparability: "Jämförbarhet",
+    continues: Lineage3 {
+        before: "Fortsätter variabeln ",
+        middle: " i enkäten ",
+        after: ".",
+    },
+    identical: Lineage3 {
+        before: "Identisk med variabeln ",
+        middle: " i enkäten ",
+        after: ".",
+    },
+    changes: "Ändringar",
+    change_kind: "typ, mätnivå eller svarsskala ändrad",
+    change_relabelled: "koder med ändrad betydelse (ny etikett)",
+    change_reused: "koder återanvända",
+    change_added: "koder tillagda",
+    change_removed: "koder borttagna",
+    change_routing: "routningen ändrad (vem som tillfrågas)",
+    change_wording: "formuleringen ändrad",
+    break_acknowledged: "Brott i jämförbarheten godkänt",
+    break_unacknowledged: "Jämförbarheten bryts (brottet är inte godkänt).",
 };
 
 pub const EN: Words = Words {
@@ -305,6 +372,27 @@ pub const EN: Words = Words {
     multiple_response_set: "Multiple choice",
     other_text_of: "\"Other, please specify\" text of",
     unlabelled: "(no label)",
+    comparability: "Comparability",
+    continues: Lineage3 {
+        before: "Continues ",
+        middle: " of ",
+        after: ".",
+    },
+    identical: Lineage3 {
+        before: "Identical to ",
+        middle: " of ",
+        after: ".",
+    },
+    changes: "Changes",
+    change_kind: "kind, level or scale changed",
+    change_relabelled: "codes relabelled",
+    change_reused: "codes reused",
+    change_added: "codes added",
+    change_removed: "codes removed",
+    change_routing: "routing changed (who is asked)",
+    change_wording: "wording changed",
+    break_acknowledged: "Break acknowledged",
+    break_unacknowledged: "Breaks comparability (not acknowledged).",
 };
 
 /// The words of a language; English for languages without built-in words.
@@ -486,6 +574,91 @@ fn describe(survey: &Survey, c: &Condition, lang: &str, parent: Parent, out: &mu
             push(out, &format!(": {v} {}", w.selected_suffix));
         }
     }
+}
+
+/// The wave lineage of a variable in words of `lang`: "Continues `x` of
+/// barometer_2020 (2020). Changes: codes relabelled: 1, 2; wording
+/// changed: sv." When the author acknowledged a break, the pieces end with
+/// "Break acknowledged: " and the reason follows (each format renders it
+/// with its markup); an unacknowledged break says so.
+pub fn lineage(l: &Lineage, lang: &str) -> Vec<Piece> {
+    let w = words(lang);
+    let sentence = if l.changes.is_empty() {
+        &w.identical
+    } else {
+        &w.continues
+    };
+    let mut out = vec![Piece::Text(sentence.before.to_string())];
+    out.push(Piece::Name(l.variable.clone()));
+    push(
+        &mut out,
+        &format!(
+            "{}{} ({}){}",
+            sentence.middle, l.survey, l.version, sentence.after
+        ),
+    );
+    if !l.changes.is_empty() {
+        let parts: Vec<String> = l
+            .changes
+            .iter()
+            .map(|c| {
+                let what = match c.class {
+                    ChangeClass::Kind => w.change_kind,
+                    ChangeClass::CodesRelabelled => w.change_relabelled,
+                    ChangeClass::CodesReused => w.change_reused,
+                    ChangeClass::CodesAdded => w.change_added,
+                    ChangeClass::CodesRemoved => w.change_removed,
+                    ChangeClass::Routing => w.change_routing,
+                    ChangeClass::Wording => w.change_wording,
+                };
+                let mut details: Vec<String> = c.codes.iter().map(i64::to_string).collect();
+                details.extend(c.languages.iter().cloned());
+                if details.is_empty() {
+                    what.to_string()
+                } else {
+                    format!("{what}: {}", details.join(", "))
+                }
+            })
+            .collect();
+        push(&mut out, &format!(" {}: {}.", w.changes, parts.join("; ")));
+    }
+    if l.acknowledged.is_some() {
+        push(&mut out, &format!(" {}: ", w.break_acknowledged));
+    } else if l.breaks() {
+        push(&mut out, &format!(" {}", w.break_unacknowledged));
+    }
+    out
+}
+
+/// `survey.variable@version`: what a variable continues, as a token.
+pub fn lineage_token(l: &Lineage) -> String {
+    format!("{}.{}@{}", l.survey, l.variable, l.version)
+}
+
+/// The classes of change as tokens, codes and languages in parentheses
+/// (`codes_added(4 5) wording(sv)`), `identical` when nothing changed; with
+/// ` acknowledged` when the author acknowledged a break.
+pub fn changes_token(l: &Lineage) -> String {
+    let mut parts: Vec<String> = l
+        .changes
+        .iter()
+        .map(|c| {
+            let mut details: Vec<String> = c.codes.iter().map(i64::to_string).collect();
+            details.extend(c.languages.iter().cloned());
+            if details.is_empty() {
+                c.class.as_str().to_string()
+            } else {
+                format!("{}({})", c.class.as_str(), details.join(" "))
+            }
+        })
+        .collect();
+    if parts.is_empty() {
+        parts.push("identical".to_string());
+    }
+    if l.acknowledged.is_some() {
+        parts.push("acknowledged".to_string());
+    }
+    parts.join(" ")
 }
 
 /// A text on one line: runs of whitespace with a line break become one
