@@ -546,7 +546,8 @@ fn multiline(out: &mut String, raw: &str, indent: usize) {
 /// `lomake fmt [--check] [--stdout] PATH...`
 #[derive(clap::Args, Debug)]
 pub struct FmtArgs {
-    /// Survey files or folders (a folder means every *.survey file under it).
+    /// Survey files or folders (a folder means every *.survey file under it);
+    /// `-` reads standard input and prints the result.
     #[arg(required = true)]
     pub paths: Vec<PathBuf>,
     /// Write nothing: list the files that would change, and exit with 1 if there are any.
@@ -576,7 +577,9 @@ pub fn run(args: &FmtArgs, report: &mut Report) -> u8 {
     let mut status = 0u8;
     let mut files: Vec<PathBuf> = Vec::new();
     for given in &args.paths {
-        if given.is_dir() {
+        if is_stdin(given) {
+            files.push(given.clone());
+        } else if given.is_dir() {
             match survey_files(given) {
                 Ok(found) if found.is_empty() => {
                     fatal(report, &format!("no *.survey files in {}", given.display()));
@@ -604,9 +607,21 @@ pub fn run(args: &FmtArgs, report: &mut Report) -> u8 {
 
     let stdout = std::io::stdout();
     let (mut changed, mut broken) = (0usize, 0usize);
+    let mut printed = false;
     for path in &files {
-        let shown = path.display().to_string();
-        let bytes = match std::fs::read(path) {
+        let stdin = is_stdin(path);
+        let shown = if stdin {
+            "<stdin>".to_string()
+        } else {
+            path.display().to_string()
+        };
+        let read = if stdin {
+            let mut b = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin().lock(), &mut b).map(|_| b)
+        } else {
+            std::fs::read(path)
+        };
+        let bytes = match read {
             Ok(b) => b,
             Err(e) => {
                 fatal(report, &format!("cannot read {shown}: {e}"));
@@ -660,12 +675,13 @@ pub fn run(args: &FmtArgs, report: &mut Report) -> u8 {
         // Compared with the bytes read: a byte-order mark or CRLF line ends
         // are changes too.
         let same = bytes == formatted.as_bytes();
-        if args.stdout {
+        if args.stdout || (stdin && !args.check) {
             let mut lock = stdout.lock();
             if lock.write_all(formatted.as_bytes()).is_err() {
                 fatal(report, "cannot write to standard output");
                 return EXIT_USAGE;
             }
+            printed = true;
             continue;
         }
         if same {
@@ -689,7 +705,7 @@ pub fn run(args: &FmtArgs, report: &mut Report) -> u8 {
         }
     }
 
-    if !args.stdout {
+    if !args.stdout && !printed {
         let total = files.len();
         let mut summary = if args.check {
             format!(
@@ -743,6 +759,11 @@ fn info(report: &mut Report, message: &str) {
     if !report.quiet && !report.json {
         let _ = writeln!(report.stream, "{message}");
     }
+}
+
+/// `-`: standard input, formatted to standard output.
+fn is_stdin(path: &Path) -> bool {
+    path.as_os_str() == "-"
 }
 
 /// Every `*.survey` file in a folder and its subfolders (modules included),

@@ -783,6 +783,36 @@ fn cli_stdout_prints_and_writes_nothing() {
 }
 
 #[test]
+fn cli_reads_standard_input() {
+    use std::io::Write as _;
+    let p = Project::new("stdin");
+    let run = |args: &[&str]| {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_lomake"))
+            .args(args)
+            .current_dir(&p.dir)
+            .stdin(std::process::Stdio::piped())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .unwrap();
+        child
+            .stdin
+            .take()
+            .unwrap()
+            .write_all(MESSY.as_bytes())
+            .unwrap();
+        child.wait_with_output().unwrap()
+    };
+    let o = run(&["fmt", "-"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert_eq!(stdout(&o), CLEAN);
+    assert_eq!(stderr(&o), "");
+    let o = run(&["fmt", "--check", "-"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o), "<stdin>\n");
+}
+
+#[test]
 fn cli_rewrites_files() {
     let p = Project::new("write");
     p.file("a.survey", MESSY).file("b.survey", CLEAN);
