@@ -70,6 +70,8 @@ enum Command {
     Sample(SampleArgs),
     /// Convert responses into the flat data layout: CSV or an SPSS .sav file.
     Flatten(FlattenArgs),
+    /// Rewrite survey files in the canonical layout (docs/fmt.md).
+    Fmt(lomake::fmt::FmtArgs),
     /// Compare two waves or versions of a survey; exit 1 if comparability breaks.
     Diff(DiffArgs),
 }
@@ -253,6 +255,14 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         Command::Validate(args) => return run_validate(args, out),
         Command::Sample(args) => return run_sample(args, out),
         Command::Flatten(args) => return run_flatten(args, out),
+        Command::Fmt(args) => {
+            let mut report = lomake::fmt::Report {
+                stream: &mut out.stream,
+                json: out.format == Format::Json,
+                quiet: out.quiet,
+            };
+            return lomake::fmt::run(args, &mut report);
+        }
         Command::Diff(args) => return run_diff(args, cli.format, out),
     };
     let cwd = std::env::current_dir().unwrap_or_default();
