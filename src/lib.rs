@@ -13,6 +13,7 @@ pub mod diff;
 pub mod eval;
 pub mod flat;
 pub mod flatten;
+pub mod fmt;
 pub mod git;
 pub mod ir;
 pub mod lineage;

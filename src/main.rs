@@ -70,6 +70,8 @@ enum Command {
     Sample(SampleArgs),
     /// Convert responses into the flat data layout: CSV or an SPSS .sav file.
     Flatten(FlattenArgs),
+    /// Rewrite survey files in the canonical layout (docs/fmt.md).
+    Fmt(lomake::fmt::FmtArgs),
     /// Compare two waves or versions of a survey; exit 1 if comparability breaks.
     Diff(DiffArgs),
     /// Translation workflow: status, review, PO export and import (docs/translations.md).
@@ -256,6 +258,14 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         Command::Validate(args) => return run_validate(args, out),
         Command::Sample(args) => return run_sample(args, out),
         Command::Flatten(args) => return run_flatten(args, out),
+        Command::Fmt(args) => {
+            let mut report = lomake::fmt::Report {
+                stream: &mut out.stream,
+                json: out.format == Format::Json,
+                quiet: out.quiet,
+            };
+            return lomake::fmt::run(args, &mut report);
+        }
         Command::Diff(args) => return run_diff(args, cli.format, out),
         Command::Translations(c) => {
             return lomake::translations::cli::run(c, cli.format == Format::Json, cli.quiet);

@@ -750,6 +750,15 @@ fn syntax_error_after_umlauts_and_emoji() {
 }
 
 #[test]
+fn unknown_word_after_a_comment_ending_in_emoji() {
+    // Found by the `fmt` fuzz target: the help for a misspelt property looked
+    // at the word before it, and sliced into the emoji ending the comment.
+    let (code, at, _) = only("survey s\n  version \"1\"\n  # 😀\n  bogus\n");
+    assert_eq!(code, Code::Syntax);
+    assert_eq!(at, "pieni.survey:4:3");
+}
+
+#[test]
 fn unknown_language_after_emoji() {
     // Line 36: `    sv "Å" xx "å"`: the `xx` is character 12.
     let text = SMALL.replace("    sv \"Å\"\n", "    sv \"Å\" xx \"å\"\n");

@@ -437,9 +437,12 @@ fn syntax_help(chunk: &str, pos: usize, found: &str) -> Option<String> {
         // The misspelt word is the one found, or the one just before it
         // (read as a language code, so that a text was expected next).
         let before = chunk[..pos].trim_end();
+        // (After the last character that is not part of a word: a comment
+        // may end in `😀`, four bytes long.)
         let prev = &before[before
-            .rfind(|c: char| !(c.is_alphanumeric() || c == '_'))
-            .map_or(0, |i| i + 1)..];
+            .char_indices()
+            .rfind(|&(_, c)| !(c.is_alphanumeric() || c == '_'))
+            .map_or(0, |(i, c)| i + c.len_utf8())..];
         for word in [found, prev] {
             if word.len() >= 3
                 && !properties().any(|p| p == word)
