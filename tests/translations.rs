@@ -593,6 +593,9 @@ fn escaping_round_trips_through_po_and_the_sources() {
     };
     assert_eq!(plain(0), r"A \ backslash and a * star");
     assert_eq!(plain(1), "<script>alert(\"x\")</script> \"; DROP TABLE");
+    // What import writes is in `lomake fmt`'s canonical layout.
+    let o = d.lomake(&["fmt", "--check", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     // The text with a line break became a multi-line text.
     assert!(
         d.read("staff.survey")
@@ -633,6 +636,8 @@ fn a_missing_translation_is_added_in_the_canonical_layout() {
         assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
     }
     assert_eq!(d.read("staff.survey"), original);
+    let o = d.lomake(&["fmt", "--check", "staff.survey", "common"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]
