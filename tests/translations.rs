@@ -932,3 +932,41 @@ fn a_module_shared_by_two_surveys_is_reported_once() {
     let o = d.lomake(&["translations", "status", "nope.survey"]);
     assert_eq!(o.status.code(), Some(2));
 }
+
+#[test]
+fn re_indenting_and_formatting_keep_markers_valid() {
+    let d = Dir::new("reindent");
+    copy_of(&d, &fixtures(), "");
+    let o = d.lomake(&[
+        "translations",
+        "review",
+        "--key",
+        "introduction.text",
+        "staff.survey",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(d.read("staff.survey").contains("\"\"\" reviewed \""));
+    // The Finnish text's lines indented deeper: the same text.
+    let text = d
+        .read("staff.survey")
+        .replace("      Tervetuloa!", "          Tervetuloa!")
+        .replace("      Vastaukset", "          Vastaukset");
+    d.write("staff.survey", &text);
+    let o = d.lomake(&["translations", "status", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = d.lomake(&["fmt", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(d.read("staff.survey").contains("\n      Tervetuloa!"));
+    let o = d.lomake(&["translations", "status", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let o = d.lomake(&["check", "staff.survey"]);
+    assert!(!stderr(&o).contains("W052"), "{}", stderr(&o));
+    // Changing a word is a change.
+    d.write(
+        "staff.survey",
+        &d.read("staff.survey").replace("viisi", "kymmenen"),
+    );
+    let o = d.lomake(&["translations", "status", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
+}
