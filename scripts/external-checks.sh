@@ -84,6 +84,7 @@ export VALIDATORS SHARED
 run "form: scripts/browser-tests.sh" bash scripts/browser-tests.sh
 run "codebooks: scripts/codebook-checks.sh" bash scripts/codebook-checks.sh
 run "flatten: scripts/flatten-checks.sh" bash scripts/flatten-checks.sh
+run "translations: scripts/po-checks.sh" bash scripts/po-checks.sh
 
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ]

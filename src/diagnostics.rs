@@ -107,6 +107,7 @@ codes! {
     UnclosedMarkup = "W001", Warning, "emphasis marker without its pair";
     MissingTranslationDraft = "W050", Warning, "missing translation (allowed in drafts)";
     IdenticalTranslation = "W051", Warning, "translation identical to the source language";
+    StaleTranslation = "W052", Warning, "translation reviewed against an earlier source text";
     DuplicateLabel = "W060", Warning, "two options of one list have the same label";
     UnusedList = "W061", Warning, "answer list never used";
     AlwaysTrue = "W072", Warning, "condition is always true";

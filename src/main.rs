@@ -74,6 +74,9 @@ enum Command {
     Fmt(lomake::fmt::FmtArgs),
     /// Compare two waves or versions of a survey; exit 1 if comparability breaks.
     Diff(DiffArgs),
+    /// Translation workflow: status, review, PO export and import (docs/translations.md).
+    #[command(subcommand)]
+    Translations(lomake::translations::cli::Command),
 }
 
 #[derive(Args, Debug)]
@@ -264,6 +267,9 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
             return lomake::fmt::run(args, &mut report);
         }
         Command::Diff(args) => return run_diff(args, cli.format, out),
+        Command::Translations(c) => {
+            return lomake::translations::cli::run(c, cli.format == Format::Json, cli.quiet);
+        }
     };
     let cwd = std::env::current_dir().unwrap_or_default();
 

@@ -171,6 +171,7 @@ impl Checker<'_> {
             }
         }
         self.identical_to_source(&out, translations);
+        self.stale_reviews(translations);
         if let Some((limit, what)) = spss_limit(&key) {
             for t in translations {
                 if let Some(tr) = out.get(t.lang.value.as_str())
@@ -269,6 +270,37 @@ impl Checker<'_> {
                 d = d.with(s, format!("the `{source}` text"));
             }
             self.report(d);
+        }
+    }
+
+    /// W052: a translation marked `reviewed` against another source text
+    /// than the current one (docs/translations.md).
+    fn stale_reviews(&mut self, translations: &[Translation]) {
+        let Some(source) = self.languages.first() else {
+            return;
+        };
+        let Some(src) = translations.iter().find(|t| t.lang.value == *source) else {
+            return;
+        };
+        let current = crate::translations::fingerprint(&crate::translations::content(src));
+        let source = source.clone();
+        for t in translations {
+            let Some(marker) = &t.reviewed else { continue };
+            if t.lang.value == source || marker.value == current {
+                continue;
+            }
+            let lang = &t.lang.value;
+            self.report(
+                Diagnostic::new(
+                    Code::StaleTranslation,
+                    format!("the `{lang}` translation was reviewed against an earlier `{source}` text"),
+                )
+                .at(marker.span, format!("reviewed against {}", marker.value))
+                .with(src.raw.span, format!("the `{source}` text is now {current}"))
+                .help(format!(
+                    "check the `{lang}` text against the `{source}` one, then run `lomake translations review` (or set the marker to \"{current}\")"
+                )),
+            );
         }
     }
 
