@@ -519,7 +519,21 @@ fn load_survey_from(
 fn run_diff(args: &DiffArgs, format: Format, out: &mut Output) -> u8 {
     let mut surveys = Vec::new();
     for arg in [&args.old, &args.new] {
-        match load_survey(Path::new(arg), out) {
+        // `REV:path`: the survey and its modules as they are at a git revision.
+        let loaded = match lomake::git::parse_rev_path(arg) {
+            Some((rev, path)) => {
+                let abs = std::env::current_dir().unwrap_or_default().join(&path);
+                match lomake::git::GitLoader::open(&abs, &rev) {
+                    Ok(git) => load_survey_from(&git, &abs, out),
+                    Err(e) => {
+                        out.fatal(&format!("cannot read {arg}: {e}"));
+                        Err(EXIT_USAGE)
+                    }
+                }
+            }
+            None => load_survey(Path::new(arg), out),
+        };
+        match loaded {
             Ok(s) => surveys.push(s),
             Err(code) => return code,
         }
