@@ -845,6 +845,11 @@ fn fast_path_agrees_on_unusual_json_text() {
         assert_ne!(t, text, "the base response answers `consent` with 1");
         assert!(agree(&t, Some(true)), "{form}");
     }
+    // Long integers leave the fast path's short-integer loop: never a code.
+    for form in ["1000000000000001", "100000000000000000000001", "0000"] {
+        let t = text.replacen("\"consent\":1", &format!("\"consent\":{form}"), 1);
+        assert!(!agree(&t, Some(false)), "{form}");
+    }
     // Not JSON: leading zeros, a plus sign, a bare dot, a trailing comma,
     // single quotes, control characters in strings, trailing garbage.
     let broken = [

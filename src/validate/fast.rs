@@ -196,7 +196,36 @@ impl<'a> Scan<'a> {
     }
 
     /// A number in JSON's grammar.
+    #[inline]
     fn number(&mut self) -> R<f64> {
+        // Most numbers in responses are small non-negative integers (codes,
+        // grades): read those in one tight loop.
+        let s = self.s;
+        let mut i = self.i;
+        if let Some(&d) = s.get(i)
+            && d.is_ascii_digit()
+        {
+            let mut n = u64::from(d - b'0');
+            i += 1;
+            if d != b'0' {
+                while let Some(&d) = s.get(i)
+                    && d.is_ascii_digit()
+                    && i - self.i < 15
+                {
+                    n = n * 10 + u64::from(d - b'0');
+                    i += 1;
+                }
+            }
+            if !matches!(s.get(i), Some(b'0'..=b'9' | b'.' | b'e' | b'E')) {
+                self.i = i;
+                return Ok(n as f64);
+            }
+        }
+        self.number_general()
+    }
+
+    /// A number in JSON's grammar: the general case.
+    fn number_general(&mut self) -> R<f64> {
         let start = self.i;
         let negative = self.peek() == Some(b'-');
         if negative {
@@ -687,7 +716,14 @@ impl<'s> Validator<'s> {
 fn quick_value(v: &Var, s: &Slot, codes: &[f64], texts: Texts, complete: bool) -> bool {
     let var = v.var;
     // Equal to an integer code, so integral too.
-    let is_code = |x: f64| v.codes.iter().any(|c| *c as f64 == x);
+    let is_code = |x: f64| match v.code_bits {
+        Some(bits) => {
+            // Saturating: NaN and huge values fail the range test.
+            let i = x as i64;
+            i as f64 == x && (0..128).contains(&i) && bits >> i & 1 == 1
+        }
+        None => v.codes.iter().any(|c| *c as f64 == x),
+    };
     match (var.kind, s) {
         (VariableKind::Hidden, Slot::Str { .. }) => texts
             .get(s)

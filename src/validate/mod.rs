@@ -87,6 +87,9 @@ struct Var<'s> {
     named: String,
     /// Codes of its list (single and multiple choice), in display order.
     codes: Vec<i64>,
+    /// The same codes as a bit set, when all lie in 0..128 (the usual
+    /// case): the fast path tests a code with one shift.
+    code_bits: Option<u128>,
     /// Codes of exclusive options.
     exclusive: Vec<i64>,
     /// The codes for messages: `1–9, 99`.
@@ -136,9 +139,14 @@ impl<'s> Validator<'s> {
                 let exclusive = list
                     .map(crate::ir::AnswerList::exclusive_codes)
                     .unwrap_or_default();
+                let code_bits = codes
+                    .iter()
+                    .all(|c| (0..128).contains(c))
+                    .then(|| codes.iter().fold(0u128, |b, c| b | 1 << c));
                 Var {
                     var: v,
                     named,
+                    code_bits,
                     codes_text: codes_text(&codes),
                     codes,
                     exclusive,
