@@ -68,6 +68,18 @@ pub struct Entry {
     pub acknowledged: Option<String>,
 }
 
+impl Status {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Status::Added => "added",
+            Status::Removed => "removed",
+            Status::Renamed => "renamed",
+            Status::Changed => "changed",
+            Status::Unchanged => "unchanged",
+        }
+    }
+}
+
 impl Entry {
     /// A break nobody acknowledged: what makes `lomake diff` exit 1.
     pub fn unacknowledged_break(&self) -> bool {
@@ -313,14 +325,7 @@ pub fn to_human(r: &Report) -> String {
         if entries.is_empty() {
             continue;
         }
-        let title = match status {
-            Status::Renamed => "renamed",
-            Status::Changed => "changed",
-            Status::Added => "added",
-            Status::Removed => "removed",
-            Status::Unchanged => "unchanged",
-        };
-        let _ = writeln!(out, "\n{title} ({}):", entries.len());
+        let _ = writeln!(out, "\n{} ({}):", status.as_str(), entries.len());
         for e in entries {
             match status {
                 Status::Added | Status::Removed => {
@@ -377,13 +382,7 @@ pub fn to_markdown(r: &Report) -> String {
     let _ = writeln!(out, "| variable | status | changes | comparability |");
     let _ = writeln!(out, "| --- | --- | --- | --- |");
     for e in listed {
-        let status = match e.status {
-            Status::Added => "added",
-            Status::Removed => "removed",
-            Status::Renamed => "renamed",
-            Status::Changed => "changed",
-            Status::Unchanged => "unchanged",
-        };
+        let status = e.status.as_str();
         let changes = lineage::describe(&e.changes);
         let mut comparability = match e.status {
             Status::Added | Status::Removed => String::new(),

@@ -208,3 +208,28 @@ proptest! {
         prop_assert!(survey.variable("first").unwrap().lineage.is_none());
     }
 }
+
+/// A grid item's own `continues` with a placeholder the block does not have
+/// is reported, and the item does not fall back to its grid's lineage.
+#[test]
+fn a_grid_items_unknown_placeholder_is_reported() {
+    let old = "survey wave_a\n  version \"1\"\n  languages en\n  title\n    en \"A\"\n\n\
+               scale yes_no nominal\n  option 1\n    en \"Yes\"\n  option 2\n    en \"No\"\n\n\
+               section main\n  title\n    en \"Main\"\n\n\
+               question g_x grid yes_no\n  label\n    en \"G\"\n  text\n    en \"G?\"\n  item a\n    en \"A\"\n";
+    let new = "survey wave_b\n  version \"2\"\n  languages en\n  continues \"old.survey\"\n  title\n    en \"B\"\n\n\
+               scale yes_no nominal\n  option 1\n    en \"Yes\"\n  option 2\n    en \"No\"\n\n\
+               block b(level)\n  question g_{level} grid yes_no\n    continues wave_a.g_{level}\n    label\n      en \"G\"\n    text\n      en \"G?\"\n    item a\n      en \"A\"\n      continues wave_a.g_{nope}_a\nend\n\n\
+               section main\n  title\n    en \"Main\"\n\ninsert b\n  level x\n";
+    let mut loader = MemoryLoader::new();
+    loader.add("old.survey", old.as_bytes());
+    loader.add("new.survey", new.as_bytes());
+    let checked = check_file(&loader, Path::new("new.survey"), &CheckOptions::default()).unwrap();
+    let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(
+        codes,
+        vec![Code::UnknownPlaceholder],
+        "{:?}",
+        checked.diagnostics
+    );
+}

@@ -15,9 +15,7 @@ use crate::diagnostics::{self, Code, Diagnostic};
 use crate::ir::{self, Survey};
 use crate::lineage::{self, Wave};
 use crate::load::outside;
-use crate::source::{
-    FileId, Loader, SourceFile, SourceMap, Span, Spanned, display_path, normalize,
-};
+use crate::source::{Loader, SourceFile, SourceMap, Span, Spanned, display_path, normalize};
 use crate::syntax::ast::{Item, PropertyValue};
 
 /// What one variable says about its lineage (placeholders substituted).
@@ -319,6 +317,12 @@ impl Pass<'_> {
             .parent()
             .map(Path::to_path_buf)
             .unwrap_or_default();
+        let base = self
+            .options
+            .load
+            .display_base
+            .clone()
+            .unwrap_or_else(|| self.root.to_path_buf());
         let mut waves: Vec<Earlier> = Vec::new();
         for p in header
             .properties
@@ -364,6 +368,8 @@ impl Pass<'_> {
                 out.push(fail("outside the project root".into(), None));
                 continue;
             }
+            // How the user sees the earlier wave's file.
+            let shown = display_path(&target, &base);
             let options = CheckOptions {
                 skip_lineage: true,
                 ..self.options.clone()
@@ -371,16 +377,7 @@ impl Pass<'_> {
             let checked = match super::check_file(self.loader, &target, &options) {
                 Ok(c) => c,
                 Err(e) => {
-                    let base = self
-                        .options
-                        .load
-                        .display_base
-                        .clone()
-                        .unwrap_or_else(|| self.root.to_path_buf());
-                    out.push(fail(
-                        e.to_string(),
-                        Some(format!("tried `{}`", display_path(&target, &base))),
-                    ));
+                    out.push(fail(e.to_string(), Some(format!("tried `{shown}`"))));
                     continue;
                 }
             };
@@ -392,13 +389,6 @@ impl Pass<'_> {
                 ));
                 continue;
             }
-            let base = self
-                .options
-                .load
-                .display_base
-                .clone()
-                .unwrap_or_else(|| self.root.to_path_buf());
-            let shown = display_path(&target, &base);
             let Some(earlier) = checked.survey else {
                 out.push(
                     Diagnostic::new(
@@ -426,7 +416,6 @@ impl Pass<'_> {
                 continue;
             }
             // Its files join this map, so that warnings can show both sides.
-            let offset = map.files().count() as u32;
             let mut remap = BTreeMap::new();
             for (id, f) in checked.map.files() {
                 let new = map.add(SourceFile::new(
@@ -436,7 +425,6 @@ impl Pass<'_> {
                 ));
                 remap.insert(id, new);
             }
-            debug_assert!(remap.values().all(|f: &FileId| f.0 >= offset));
             let spans = checked
                 .variable_spans
                 .into_iter()

@@ -247,9 +247,18 @@ impl<'a> Checker<'a> {
     }
 
     fn name_of(&mut self, item: &Item, subst: Option<&Subst>) -> Option<(String, Span)> {
-        let n = item.name.as_ref()?;
+        let n = self.subst_spanned(item.name.as_ref()?, subst)?;
+        Some((n.value, n.span))
+    }
+
+    /// A name with its placeholders substituted; reports one that cannot be.
+    fn subst_spanned(
+        &mut self,
+        n: &Spanned<String>,
+        subst: Option<&Subst>,
+    ) -> Option<Spanned<String>> {
         match Self::subst_name(&n.value, subst) {
-            Ok(s) => Some((s, n.span)),
+            Ok(s) => Some(Spanned::new(s, n.span)),
             Err(why) => {
                 let mut d =
                     Diagnostic::new(Code::UnknownPlaceholder, why).at(n.span, "in this name");
@@ -1653,17 +1662,7 @@ impl<'a> Checker<'a> {
             .filter(|p| p.key.value == "continues")
         {
             match &p.value {
-                PropertyValue::Continues(q) => match Self::subst_name(&q.value, subst) {
-                    Ok(v) => target = Some(Spanned::new(v, q.span)),
-                    Err(why) => {
-                        let mut d = Diagnostic::new(Code::UnknownPlaceholder, why)
-                            .at(q.span, "in this name");
-                        if let Some(s) = subst {
-                            d = d.with(s.insert_span, "inserted here");
-                        }
-                        self.report(d);
-                    }
-                },
+                PropertyValue::Continues(q) => target = self.subst_spanned(q, subst),
                 PropertyValue::Str(s) => self.report(
                     Diagnostic::new(
                         Code::InvalidValue,
@@ -1704,14 +1703,15 @@ impl<'a> Checker<'a> {
             else {
                 continue;
             };
+            let implicit = continues.is_none();
             let own = match continues {
-                Some(q) => match Self::subst_name(&q.value, subst) {
-                    Ok(v) => Some(Spanned::new(v, q.span)),
-                    Err(_) => None,
+                Some(q) => match self.subst_spanned(q, subst) {
+                    Some(v) => Some(v),
+                    // Reported; no fallback to the grid's lineage.
+                    None => continue,
                 },
                 None => None,
             };
-            let implicit = own.is_none();
             let item_target = own.or_else(|| {
                 target
                     .as_ref()
