@@ -175,7 +175,7 @@ pub fn diff(old: &Survey, old_source: &str, new: &Survey, new_source: &str) -> R
                 t.translations
                     .get(&source_lang)
                     .or_else(|| t.translations.values().next())
-                    .map(|t| t.plain.clone())
+                    .map(|t| t.plain().to_string())
                     .unwrap_or_default()
             });
         let status = if ov.name != v.name {

@@ -5,10 +5,11 @@
 //! no absolute paths, and it serializes to `ir.json` deterministically.
 //! `docs/ir.md` documents every field.
 
-use indexmap::IndexMap;
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 
-use crate::markup::Paragraph;
+use crate::markup::{MarkupIssue, Paragraph};
 
 /// Version of the `ir.json` layout; bumped on incompatible changes.
 pub const IR_FORMAT: u32 = 1;
@@ -53,34 +54,290 @@ pub struct Text {
     /// Stable key of this text (`org_type.text`, `agree5.option.99`): used by
     /// translation tools to follow a text across edits.
     pub key: String,
-    pub translations: IndexMap<String, Translation>,
+    pub translations: Translations,
 }
 
-/// One language of a text. In `ir.json`, `plain` is left out when it equals
-/// `raw`, and `markup` when it is just `plain` as one paragraph: most texts
-/// have no markup, and the IR stays a third of the size.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-#[serde(into = "TranslationRepr", from = "TranslationRepr")]
+/// The translations of one text: language code → [`Translation`], in the
+/// survey's language order; in `ir.json` an object in that order.
+///
+/// The list is shared, so cloning a text is cheap: the same text is often
+/// both an element's and its variable's (a question's text, a grid item's
+/// text and label).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Translations(Arc<Vec<(String, Translation)>>);
+
+impl Translations {
+    /// Translations in the given order; a language given twice keeps its
+    /// last translation, in the place of its first.
+    pub fn from_vec(list: Vec<(String, Translation)>) -> Translations {
+        let mut out = Translations::default();
+        for (lang, t) in list {
+            out.insert(lang, t);
+        }
+        out
+    }
+
+    pub fn get(&self, lang: &str) -> Option<&Translation> {
+        self.0.iter().find(|(l, _)| l == lang).map(|(_, t)| t)
+    }
+
+    pub fn contains_key(&self, lang: &str) -> bool {
+        self.get(lang).is_some()
+    }
+
+    /// Sets a language's translation: replaced in place, or added last.
+    pub fn insert(&mut self, lang: String, t: Translation) {
+        let list = Arc::make_mut(&mut self.0);
+        match list.iter_mut().find(|(l, _)| *l == lang) {
+            Some((_, old)) => *old = t,
+            None => list.push((lang, t)),
+        }
+    }
+
+    /// Removes a language's translation, keeping the others' order.
+    pub fn remove(&mut self, lang: &str) -> Option<Translation> {
+        let i = self.0.iter().position(|(l, _)| l == lang)?;
+        Some(Arc::make_mut(&mut self.0).remove(i).1)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    pub fn iter(&self) -> TranslationsIter<'_> {
+        TranslationsIter(self.0.iter())
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
+        self.0.iter().map(|(l, _)| l)
+    }
+
+    pub fn values(&self) -> impl DoubleEndedIterator<Item = &Translation> + ExactSizeIterator {
+        self.0.iter().map(|(_, t)| t)
+    }
+}
+
+/// Iterator over a text's `(language, translation)` pairs, in order.
+pub struct TranslationsIter<'a>(std::slice::Iter<'a, (String, Translation)>);
+
+impl<'a> Iterator for TranslationsIter<'a> {
+    type Item = (&'a String, &'a Translation);
+
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(|(l, t)| (l, t))
+    }
+
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl DoubleEndedIterator for TranslationsIter<'_> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(|(l, t)| (l, t))
+    }
+}
+
+impl ExactSizeIterator for TranslationsIter<'_> {}
+
+impl<'a> IntoIterator for &'a Translations {
+    type Item = (&'a String, &'a Translation);
+    type IntoIter = TranslationsIter<'a>;
+
+    fn into_iter(self) -> TranslationsIter<'a> {
+        self.iter()
+    }
+}
+
+impl std::ops::Index<&str> for Translations {
+    type Output = Translation;
+
+    fn index(&self, lang: &str) -> &Translation {
+        self.get(lang)
+            .unwrap_or_else(|| panic!("no `{lang}` translation"))
+    }
+}
+
+impl FromIterator<(String, Translation)> for Translations {
+    fn from_iter<I: IntoIterator<Item = (String, Translation)>>(iter: I) -> Self {
+        Translations::from_vec(iter.into_iter().collect())
+    }
+}
+
+impl Serialize for Translations {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let mut map = s.serialize_map(Some(self.len()))?;
+        for (lang, t) in self.iter() {
+            map.serialize_entry(lang, t)?;
+        }
+        map.end()
+    }
+}
+
+impl<'de> Deserialize<'de> for Translations {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct Visit;
+        impl<'de> serde::de::Visitor<'de> for Visit {
+            type Value = Translations;
+
+            fn expecting(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+                f.write_str("an object of translations by language")
+            }
+
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Translations, A::Error> {
+                let mut list = Vec::with_capacity(map.size_hint().unwrap_or(0));
+                while let Some((lang, t)) = map.next_entry::<String, Translation>()? {
+                    list.push((lang, t));
+                }
+                Ok(Translations::from_vec(list))
+            }
+        }
+        d.deserialize_map(Visit)
+    }
+}
+
+/// One language of a text.
+///
+/// Most texts have no markup: their plain text is `raw` and their markup one
+/// paragraph of it. Such a translation stores `raw` alone (as `ir.json` does:
+/// `plain` is left out when it equals `raw`, `markup` when it is `plain` as
+/// one paragraph), and [`Translation::plain`] and [`Translation::markup`]
+/// give the rest.
+#[derive(Clone, Debug, PartialEq)]
 pub struct Translation {
     /// The text as written (indentation stripped, escapes kept).
     pub raw: String,
-    /// The text without markup.
-    pub plain: String,
-    /// The parsed markup: paragraphs of inline content.
-    pub markup: Vec<Paragraph>,
+    /// The text without markup, when it is not `raw`.
+    plain: Option<String>,
+    /// The parsed markup, when it is not `plain` as one paragraph.
+    markup: Option<Vec<Paragraph>>,
     pub reviewed: Option<String>,
 }
 
+impl Translation {
+    /// A text as written, its markup parsed; with the problems found in the
+    /// markup (a link to a scheme not allowed, emphasis never closed).
+    pub fn parse(raw: String, reviewed: Option<String>) -> (Translation, Vec<MarkupIssue>) {
+        // Without markup characters, line breaks or surrounding white space
+        // the text is its own plain text: the common case, without a walk.
+        let simple = !raw
+            .bytes()
+            .any(|b| matches!(b, b'*' | b'[' | b'\\' | b'\n'))
+            && raw.trim().len() == raw.len();
+        if simple {
+            let t = Translation {
+                raw,
+                plain: None,
+                markup: None,
+                reviewed,
+            };
+            return (t, Vec::new());
+        }
+        let (markup, issues) = crate::markup::parse(&raw);
+        let plain = crate::markup::plain(&markup);
+        (
+            Translation::from_parts(raw, plain, markup, reviewed),
+            issues,
+        )
+    }
+
+    /// A translation from all its parts (as `ir.json` has them).
+    pub fn from_parts(
+        raw: String,
+        plain: String,
+        markup: Vec<Paragraph>,
+        reviewed: Option<String>,
+    ) -> Translation {
+        let markup = (!is_unmarked(&markup, &plain)).then_some(markup);
+        let plain = (plain != raw).then_some(plain);
+        Translation {
+            raw,
+            plain,
+            markup,
+            reviewed,
+        }
+    }
+
+    /// A text without markup: `raw` is `plain` with its markup characters
+    /// escaped.
+    pub fn plain_text(plain: String) -> Translation {
+        let raw = if plain.contains(['\\', '*', '[']) {
+            plain
+                .replace('\\', "\\\\")
+                .replace('*', "\\*")
+                .replace('[', "\\[")
+        } else {
+            plain.clone()
+        };
+        Translation::from_parts(raw, plain.clone(), unmarked(&plain), None)
+    }
+
+    /// The text without markup, escapes decoded; paragraphs separated by a
+    /// blank line.
+    pub fn plain(&self) -> &str {
+        self.plain.as_deref().unwrap_or(&self.raw)
+    }
+
+    /// The parsed markup: paragraphs of inline content.
+    pub fn markup(&self) -> std::borrow::Cow<'_, [Paragraph]> {
+        match &self.markup {
+            Some(m) => std::borrow::Cow::Borrowed(m),
+            None => std::borrow::Cow::Owned(unmarked(self.plain())),
+        }
+    }
+}
+
 /// How a [`Translation`] is written in `ir.json`.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-struct TranslationRepr {
+#[derive(Serialize)]
+struct TranslationOut<'a> {
+    raw: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    plain: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    markup: Option<&'a [Paragraph]>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reviewed: Option<&'a str>,
+}
+
+/// How a [`Translation`] is read from `ir.json`.
+#[derive(Deserialize)]
+struct TranslationIn {
     raw: String,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     plain: Option<String>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     markup: Option<Vec<Paragraph>>,
-    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[serde(default)]
     reviewed: Option<String>,
+}
+
+impl Serialize for Translation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        TranslationOut {
+            raw: &self.raw,
+            plain: self.plain.as_deref(),
+            markup: self.markup.as_deref(),
+            reviewed: self.reviewed.as_deref(),
+        }
+        .serialize(s)
+    }
+}
+
+impl<'de> Deserialize<'de> for Translation {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let r = TranslationIn::deserialize(d)?;
+        let plain = r.plain.unwrap_or_else(|| r.raw.clone());
+        let markup = r.markup.unwrap_or_else(|| unmarked(&plain));
+        Ok(Translation::from_parts(r.raw, plain, markup, r.reviewed))
+    }
 }
 
 /// The markup of a text without any: one paragraph of plain text.
@@ -94,29 +351,14 @@ fn unmarked(plain: &str) -> Vec<Paragraph> {
     }
 }
 
-impl From<Translation> for TranslationRepr {
-    fn from(t: Translation) -> TranslationRepr {
-        let markup = (t.markup != unmarked(&t.plain)).then_some(t.markup);
-        let plain = (t.plain != t.raw).then_some(t.plain);
-        TranslationRepr {
-            raw: t.raw,
-            plain,
-            markup,
-            reviewed: t.reviewed,
+/// `markup == unmarked(plain)`, without building it.
+fn is_unmarked(markup: &[Paragraph], plain: &str) -> bool {
+    match markup {
+        [] => plain.is_empty(),
+        [p] => {
+            matches!(p.as_slice(), [crate::markup::Inline::Text { text }] if text == plain && !plain.is_empty())
         }
-    }
-}
-
-impl From<TranslationRepr> for Translation {
-    fn from(r: TranslationRepr) -> Translation {
-        let plain = r.plain.unwrap_or_else(|| r.raw.clone());
-        let markup = r.markup.unwrap_or_else(|| unmarked(&plain));
-        Translation {
-            raw: r.raw,
-            plain,
-            markup,
-            reviewed: r.reviewed,
-        }
+        _ => false,
     }
 }
 

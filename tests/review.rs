@@ -147,7 +147,7 @@ fn missing_translations_show() {
         .iter_mut()
         .find(|e| e.name == "org")
         .unwrap();
-    org.text.as_mut().unwrap().translations.shift_remove("sv");
+    org.text.as_mut().unwrap().translations.remove("sv");
     let html = page(&survey);
     assert!(html.contains(
         "<td lang=\"sv\" class=\"missing\"><span lang=\"fi\">(käännös puuttuu)</span></td>"

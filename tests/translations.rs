@@ -582,15 +582,11 @@ fn escaping_round_trips_through_po_and_the_sources() {
         .find(|v| v.name == "remote")
         .unwrap();
     assert_eq!(
-        remote.label.translations["en"].plain,
+        remote.label.translations["en"].plain(),
         r#"Say "hi" and 'bye'"#
     );
     let list = survey.lists.iter().find(|l| l.name == "remote").unwrap();
-    let plain = |i: usize| {
-        list.options[i].label.as_ref().unwrap().translations["en"]
-            .plain
-            .clone()
-    };
+    let plain = |i: usize| list.options[i].label.as_ref().unwrap().translations["en"].plain();
     assert_eq!(plain(0), r"A \ backslash and a * star");
     assert_eq!(plain(1), "<script>alert(\"x\")</script> \"; DROP TABLE");
     // What import writes is in `lomake fmt`'s canonical layout.

@@ -631,11 +631,16 @@ impl<'a> Checker<'a> {
         }
         // The same label twice in one list: respondents cannot tell the
         // options apart (compared per language, ignoring case).
-        let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let mut seen_labels: BTreeMap<(usize, String), i64> = BTreeMap::new();
         for o in &options {
             let Some(label) = &o.label else { continue };
             for (lang, t) in &label.translations {
-                let key = (lang.clone(), t.plain.trim().to_lowercase());
+                let n = self
+                    .languages
+                    .iter()
+                    .position(|l| l == lang)
+                    .unwrap_or(usize::MAX);
+                let key = (n, t.plain().trim().to_lowercase());
                 if key.1.is_empty() {
                     continue;
                 }
@@ -648,7 +653,7 @@ impl<'a> Checker<'a> {
                                     format!(
                                         "options {first} and {} of `{name}` have the same `{lang}` label \"{}\"",
                                         o.code,
-                                        t.plain.trim()
+                                        t.plain().trim()
                                     ),
                                 )
                                 .at(*at, "same label")
@@ -1754,21 +1759,9 @@ fn other_label(question: Option<&ir::Text>, option: Option<&ir::Text>, key: &str
     if let (Some(q), Some(o)) = (question, option) {
         for (lang, qt) in &q.translations {
             if let Some(ot) = o.translations.get(lang) {
-                let plain = format!("{}: {}", qt.plain, ot.plain);
-                t.translations.insert(
-                    lang.clone(),
-                    ir::Translation {
-                        raw: plain
-                            .replace('\\', "\\\\")
-                            .replace('*', "\\*")
-                            .replace('[', "\\["),
-                        markup: vec![vec![crate::markup::Inline::Text {
-                            text: plain.clone(),
-                        }]],
-                        plain,
-                        reviewed: None,
-                    },
-                );
+                let plain = format!("{}: {}", qt.plain(), ot.plain());
+                t.translations
+                    .insert(lang.clone(), ir::Translation::plain_text(plain));
             }
         }
     }

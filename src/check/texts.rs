@@ -1,7 +1,5 @@
 //! Translated texts: language coverage, placeholders, markup.
 
-use indexmap::IndexMap;
-
 use super::{Checker, Subst};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir;
@@ -19,28 +17,22 @@ impl Checker<'_> {
         at: Span,
         subst: Option<&Subst>,
     ) -> ir::Text {
-        let mut out: IndexMap<String, ir::Translation> = IndexMap::new();
-        let mut seen: Vec<(&str, Span)> = Vec::new();
-        // The survey's languages this text has no translation for: a
-        // duplicate or unknown language code is most likely one of them
-        // mistyped, and is then reported once, as that.
-        let absent: Vec<String> = self
-            .languages
-            .iter()
-            .filter(|l| !translations.iter().any(|t| t.lang.value == **l))
-            .cloned()
-            .collect();
+        // The translations by the survey's language index: the IR keeps the
+        // survey's language order, whatever the source order.
+        let mut out: Vec<Option<ir::Translation>> = Vec::new();
+        out.resize_with(self.languages.len(), || None);
         let mut misplaced = 0usize;
-        for t in translations {
+        for (n, t) in translations.iter().enumerate() {
             let lang = t.lang.value.as_str();
-            if let Some((_, first)) = seen.iter().find(|(l, _)| *l == lang) {
+            if let Some(first) = translations[..n].iter().find(|f| f.lang.value == lang) {
                 misplaced += 1;
+                let absent = self.absent_languages(translations);
                 let d = Diagnostic::new(
                     Code::DuplicateTranslation,
                     format!("two `{lang}` translations of one text"),
                 )
                 .at(t.lang.span, "second translation")
-                .with(*first, "first translation");
+                .with(first.lang.span, "first translation");
                 let d = match absent.as_slice() {
                     [] => d.help("keep one of them"),
                     [one] => d
@@ -61,10 +53,10 @@ impl Checker<'_> {
                 self.report(d);
                 continue;
             }
-            seen.push((lang, t.lang.span));
-            if !self.languages.iter().any(|l| l == lang) {
+            let Some(index) = self.languages.iter().position(|l| l == lang) else {
                 if !self.languages.is_empty() {
                     misplaced += 1;
+                    let absent = self.absent_languages(translations);
                     let d = Diagnostic::new(
                         Code::UnknownLanguage,
                         format!("`{lang}` is not one of the survey's languages"),
@@ -92,15 +84,18 @@ impl Checker<'_> {
                     self.report(d);
                 }
                 continue;
-            }
-            let base = if t.multiline {
-                markup::dedent(&t.raw.value)
-            } else {
-                t.raw.value.clone()
             };
-            let raw = self.substitute_text(&base, lang, t.raw.span, !t.multiline, subst);
-            // Where a piece of `raw` is in the source, when the two agree.
-            let exact = !t.multiline && raw == t.raw.value;
+            let raw = match (subst, t.multiline) {
+                (None, false) => t.raw.value.clone(),
+                (None, true) => markup::dedent(&t.raw.value),
+                (Some(_), false) => {
+                    self.substitute_text(&t.raw.value, lang, t.raw.span, true, subst)
+                }
+                (Some(_), true) => {
+                    let base = markup::dedent(&t.raw.value);
+                    self.substitute_text(&base, lang, t.raw.span, false, subst)
+                }
+            };
             if raw.trim().is_empty() {
                 self.report(
                     Diagnostic::new(Code::EmptyText, "empty text")
@@ -108,8 +103,12 @@ impl Checker<'_> {
                         .help("write the text, or remove the translation line"),
                 );
             }
-            let (paragraphs, issues) = markup::parse(&raw);
+            // Where a piece of `raw` is in the source, when the two agree.
+            let exact = !t.multiline && raw == t.raw.value;
+            let (translation, issues) =
+                ir::Translation::parse(raw, t.reviewed.as_ref().map(|r| r.value.clone()));
             for issue in issues {
+                let raw = &translation.raw;
                 match issue {
                     MarkupIssue::BadLink { href } => self.report(
                         Diagnostic::new(Code::BadLink, format!("link target `{href}` is not allowed"))
@@ -134,25 +133,20 @@ impl Checker<'_> {
                     ),
                 }
             }
-            out.insert(
-                lang.to_string(),
-                ir::Translation {
-                    plain: markup::plain(&paragraphs),
-                    raw,
-                    markup: paragraphs,
-                    reviewed: t.reviewed.as_ref().map(|r| r.value.clone()),
-                },
-            );
+            out[index] = Some(translation);
         }
-        if !self.languages.is_empty() {
+        let found = out.iter().filter(|t| t.is_some()).count();
+        if found < self.languages.len() {
             let missing: Vec<&String> = self
                 .languages
                 .iter()
-                .filter(|l| !out.contains_key(*l))
+                .zip(&out)
+                .filter(|(_, t)| t.is_none())
+                .map(|(l, _)| l)
                 .collect();
             // Missing translations already explained by a duplicate or
             // unknown language code are not reported again.
-            if !missing.is_empty() && misplaced < missing.len() {
+            if misplaced < missing.len() {
                 let list = missing
                     .iter()
                     .map(|l| format!("`{l}`"))
@@ -170,12 +164,17 @@ impl Checker<'_> {
                 self.report(d);
             }
         }
-        self.identical_to_source(&out, translations);
-        self.stale_reviews(translations);
+        self.identical_to_source(&out, found, translations);
+        if translations.iter().any(|t| t.reviewed.is_some()) {
+            self.stale_reviews(translations);
+        }
         if let Some((limit, what)) = spss_limit(&key) {
             for t in translations {
-                if let Some(tr) = out.get(t.lang.value.as_str())
-                    && tr.plain.len() > limit
+                let Some(index) = self.languages.iter().position(|l| *l == t.lang.value) else {
+                    continue;
+                };
+                if let Some(tr) = &out[index]
+                    && tr.plain().len() > limit
                 {
                     // An option label is a value label only where the list
                     // is the values of a column (not a multiple choice's
@@ -184,7 +183,7 @@ impl Checker<'_> {
                         self.long_option_labels.push((
                             list.to_string(),
                             t.lang.value.clone(),
-                            tr.plain.len(),
+                            tr.plain().len(),
                             t.raw.span,
                         ));
                         continue;
@@ -195,7 +194,7 @@ impl Checker<'_> {
                             format!(
                                 "this `{}` {what} is {} bytes in UTF-8; SPSS keeps {limit}",
                                 t.lang.value,
-                                tr.plain.len()
+                                tr.plain().len()
                             ),
                         )
                         .at(t.raw.span, format!("over {limit} bytes"))
@@ -207,17 +206,27 @@ impl Checker<'_> {
                 }
             }
         }
-        // Keep the survey's language order, whatever the source order.
-        let mut ordered = IndexMap::new();
-        for l in &self.languages {
-            if let Some(t) = out.shift_remove(l) {
-                ordered.insert(l.clone(), t);
-            }
-        }
+        let translations = self
+            .languages
+            .iter()
+            .zip(out)
+            .filter_map(|(l, t)| Some((l.clone(), t?)))
+            .collect::<Vec<_>>();
         ir::Text {
             key,
-            translations: ordered,
+            translations: ir::Translations::from_vec(translations),
         }
+    }
+
+    /// The survey's languages a text has no translation for: a duplicate or
+    /// unknown language code is most likely one of them mistyped, and is
+    /// then reported once, as that.
+    fn absent_languages(&self, translations: &[Translation]) -> Vec<String> {
+        self.languages
+            .iter()
+            .filter(|l| !translations.iter().any(|t| t.lang.value == **l))
+            .cloned()
+            .collect()
     }
 
     /// W051: a translation that is the source text copied, in a text of two
@@ -225,39 +234,51 @@ impl Checker<'_> {
     /// places and organisations legitimately are).
     fn identical_to_source(
         &mut self,
-        out: &IndexMap<String, ir::Translation>,
+        out: &[Option<ir::Translation>],
+        found: usize,
         translations: &[Translation],
     ) {
-        let Some(source) = self.languages.first().cloned() else {
+        let Some(Some(src)) = out.first() else {
             return;
         };
-        let source = &source;
-        let Some(src) = out.get(source) else {
+        if found < 2 {
             return;
-        };
+        }
+        // Cheap first: is any other translation the source text at all?
+        let copies = out[1..]
+            .iter()
+            .filter(|t| t.as_ref().is_some_and(|t| t.raw == src.raw))
+            .count();
+        if copies == 0 || (found == self.languages.len() && copies == found - 1) {
+            return;
+        }
         let words = src
-            .plain
+            .plain()
             .split_whitespace()
             .filter(|w| w.chars().any(char::is_alphabetic))
             .count();
-        if words < 2 || out.len() < 2 {
+        if words < 2 {
             return;
         }
-        if self.languages.len() == out.len() && out.values().all(|t| t.raw == src.raw) {
-            return;
-        }
+        let source = self.languages[0].clone();
         let src_span = translations
             .iter()
-            .find(|t| t.lang.value == *source)
+            .find(|t| t.lang.value == source)
             .map(|t| t.raw.span);
-        let mut found = Vec::new();
+        let mut copied = Vec::new();
         for t in translations {
             let lang = t.lang.value.as_str();
-            if lang != source.as_str() && out.get(lang).is_some_and(|x| x.raw == src.raw) {
-                found.push((lang.to_string(), t.raw.span));
+            let same = self
+                .languages
+                .iter()
+                .position(|l| l == lang)
+                .and_then(|i| out[i].as_ref())
+                .is_some_and(|x| x.raw == src.raw);
+            if lang != source.as_str() && same {
+                copied.push((lang.to_string(), t.raw.span));
             }
         }
-        for (lang, span) in found {
+        for (lang, span) in copied {
             let mut d = Diagnostic::new(
                 Code::IdenticalTranslation,
                 format!("the `{lang}` text is the `{source}` text, word for word"),

@@ -524,7 +524,7 @@ fn text<'t>(t: &'t Text, lang: &str) -> &'t str {
     t.translations
         .get(lang)
         .or_else(|| t.translations.values().next())
-        .map_or("", |t| t.plain.as_str())
+        .map_or("", |t| t.plain())
 }
 
 /// One line: line breaks and runs of white space as single spaces.

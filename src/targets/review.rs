@@ -328,7 +328,7 @@ impl Ctx<'_> {
             .map(|l| match text.translations.get(l) {
                 Some(t) => Cell {
                     lang: l.clone(),
-                    html: html::paragraphs(&t.markup),
+                    html: html::paragraphs(&t.markup()),
                     missing: false,
                     class: String::new(),
                 },

@@ -180,7 +180,7 @@ fn plain(text: &Text, survey: &Survey, lang: &str) -> String {
                 .and_then(|l| text.translations.get(l))
         })
         .or_else(|| text.translations.values().next())
-        .map(|t| t.plain.clone())
+        .map(|t| t.plain().to_string())
         .unwrap_or_default()
 }
 

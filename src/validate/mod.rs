@@ -125,7 +125,7 @@ impl<'s> Validator<'s> {
                 let label = source
                     .and_then(|l| v.label.translations.get(l))
                     .or_else(|| v.label.translations.values().next())
-                    .map(|t| t.plain.as_str())
+                    .map(|t| t.plain())
                     .unwrap_or("");
                 let named = if label.is_empty() {
                     format!("`{}`", v.name)
@@ -664,7 +664,7 @@ impl<'s> Validator<'s> {
                     .and_then(|s| t.translations.get(s))
                     .or_else(|| t.translations.values().next())
             })
-            .map(|t| format!(" ({})", one_line(&t.plain)))
+            .map(|t| format!(" ({})", one_line(t.plain())))
             .unwrap_or_default()
     }
 

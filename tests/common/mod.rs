@@ -8,9 +8,8 @@
 
 use std::path::{Path, PathBuf};
 
-use indexmap::IndexMap;
 use lomake::check::{CheckOptions, check_file};
-use lomake::ir::{Change, ChangeClass, Lineage, Survey, Text, Translation};
+use lomake::ir::{Change, ChangeClass, Lineage, Survey, Text, Translation, Translations};
 use lomake::source::DiskLoader;
 
 pub fn root() -> PathBuf {
@@ -35,18 +34,10 @@ pub fn kinds() -> Survey {
 
 /// A translated text from `(language, raw)` pairs, markup parsed.
 pub fn text(key: &str, translations: &[(&str, &str)]) -> Text {
-    let mut map = IndexMap::new();
+    let mut map = Translations::default();
     for (lang, raw) in translations {
-        let (markup, _) = lomake::markup::parse(raw);
-        map.insert(
-            lang.to_string(),
-            Translation {
-                raw: raw.to_string(),
-                plain: lomake::markup::plain(&markup),
-                markup,
-                reviewed: None,
-            },
-        );
+        let (t, _) = Translation::parse(raw.to_string(), None);
+        map.insert(lang.to_string(), t);
     }
     Text {
         key: key.to_string(),

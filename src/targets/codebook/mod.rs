@@ -292,14 +292,14 @@ pub fn translation<'a>(
 /// A text's plain form in `lang` (see [`translation`]); empty if none.
 pub fn text_of(text: &Text, lang: &str, languages: &[String]) -> String {
     translation(text, lang, languages)
-        .map(|t| t.plain.clone())
+        .map(|t| t.plain().to_string())
         .unwrap_or_default()
 }
 
 pub fn rich(text: &Text, lang: &str, languages: &[String]) -> Option<Rich> {
     translation(text, lang, languages).map(|t| Rich {
-        plain: t.plain.clone(),
-        markup: t.markup.clone(),
+        plain: t.plain().to_string(),
+        markup: t.markup().into_owned(),
     })
 }
 

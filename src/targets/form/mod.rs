@@ -199,18 +199,18 @@ fn tr<'a>(text: &'a Text, survey: &Survey, lang: &str) -> Option<&'a Translation
 
 fn inline(text: &Text, survey: &Survey, lang: &str) -> Value {
     Value::from_safe_string(
-        tr(text, survey, lang).map_or(String::new(), |t| html::inline(&t.markup)),
+        tr(text, survey, lang).map_or(String::new(), |t| html::inline(&t.markup())),
     )
 }
 
 fn block(text: &Text, survey: &Survey, lang: &str) -> Value {
     Value::from_safe_string(
-        tr(text, survey, lang).map_or(String::new(), |t| html::block(&t.markup)),
+        tr(text, survey, lang).map_or(String::new(), |t| html::block(&t.markup())),
     )
 }
 
 fn plain(text: &Text, survey: &Survey, lang: &str) -> String {
-    tr(text, survey, lang).map_or(String::new(), |t| t.plain.clone())
+    tr(text, survey, lang).map_or(String::new(), |t| t.plain().to_string())
 }
 
 /// The view model of one language's page.
