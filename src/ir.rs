@@ -70,6 +70,13 @@ impl Translations {
     /// Translations in the given order; a language given twice keeps its
     /// last translation, in the place of its first.
     pub fn from_vec(list: Vec<(String, Translation)>) -> Translations {
+        let unique = list
+            .iter()
+            .enumerate()
+            .all(|(i, (l, _))| !list[..i].iter().any(|(k, _)| k == l));
+        if unique {
+            return Translations(Arc::new(list));
+        }
         let mut out = Translations::default();
         for (lang, t) in list {
             out.insert(lang, t);
@@ -269,15 +276,25 @@ impl Translation {
     /// A text without markup: `raw` is `plain` with its markup characters
     /// escaped.
     pub fn plain_text(plain: String) -> Translation {
-        let raw = if plain.contains(['\\', '*', '[']) {
-            plain
+        if plain.contains(['\\', '*', '[']) {
+            let raw = plain
                 .replace('\\', "\\\\")
                 .replace('*', "\\*")
-                .replace('[', "\\[")
+                .replace('[', "\\[");
+            Translation {
+                raw,
+                plain: Some(plain),
+                markup: None,
+                reviewed: None,
+            }
         } else {
-            plain.clone()
-        };
-        Translation::from_parts(raw, plain.clone(), unmarked(&plain), None)
+            Translation {
+                raw: plain,
+                plain: None,
+                markup: None,
+                reviewed: None,
+            }
+        }
     }
 
     /// The text without markup, escapes decoded; paragraphs separated by a

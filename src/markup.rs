@@ -69,6 +69,22 @@ pub fn dedent(raw: &str) -> String {
 /// does not close is kept as literal characters and reported.
 pub fn parse(text: &str) -> (Vec<Paragraph>, Vec<MarkupIssue>) {
     let mut issues = Vec::new();
+    if !text.contains('\n') {
+        // One line: one paragraph, without splitting and joining.
+        let p = text.trim();
+        if p.is_empty() {
+            return (Vec::new(), issues);
+        }
+        let paragraph = if p.contains(['*', '[', '\\']) {
+            inline(p, true, &mut issues)
+        } else {
+            vec![Inline::Text {
+                text: p.to_string(),
+            }]
+        };
+        dedup(&mut issues);
+        return (vec![paragraph], issues);
+    }
     let paragraphs = text
         .split("\n\n")
         .map(|p| p.split('\n').map(str::trim).collect::<Vec<_>>().join(" "))
@@ -78,15 +94,20 @@ pub fn parse(text: &str) -> (Vec<Paragraph>, Vec<MarkupIssue>) {
                 // No markup characters: the common case, without the walk.
                 return vec![Inline::Text { text: p }];
             }
-            let chars: Vec<char> = p.chars().collect();
-            inline(&chars, true, &mut issues)
+            inline(&p, true, &mut issues)
         })
         .collect();
-    // Each distinct problem once: a line of many unclosed `*` would give as
-    // many identical warnings, each showing the whole line.
-    let mut seen = std::collections::BTreeSet::new();
-    issues.retain(|issue| seen.insert(format!("{issue:?}")));
+    dedup(&mut issues);
     (paragraphs, issues)
+}
+
+/// Each distinct problem once: a line of many unclosed `*` would give as
+/// many identical warnings, each showing the whole line.
+fn dedup(issues: &mut Vec<MarkupIssue>) {
+    if issues.len() > 1 {
+        let mut seen = std::collections::BTreeSet::new();
+        issues.retain(|issue| seen.insert(format!("{issue:?}")));
+    }
 }
 
 /// The text without markup, paragraphs separated by a blank line.
@@ -136,28 +157,20 @@ fn push_text(out: &mut Vec<Inline>, s: &str) {
     }
 }
 
-/// Like [`push_text`] for one character, without a `String` for it.
-fn push_char(out: &mut Vec<Inline>, c: char) {
-    if let Some(Inline::Text { text }) = out.last_mut() {
-        text.push(c);
-    } else {
-        out.push(Inline::Text {
-            text: c.to_string(),
-        });
-    }
-}
-
 /// Index of the first unescaped occurrence of `pat` at or after `from`.
-fn find(chars: &[char], from: usize, pat: &[char]) -> Option<usize> {
+/// Markup characters are ASCII, so the walk is over bytes: an escape skips
+/// the backslash and one byte, and the rest of an escaped multi-byte
+/// character can never match.
+fn find(s: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
     let mut i = from;
-    while i + pat.len() <= chars.len() {
-        if chars[i] == '\\' {
+    while i + pat.len() <= s.len() {
+        if s[i] == b'\\' {
             i += 2;
             continue;
         }
-        if chars[i..i + pat.len()] == *pat {
+        if s[i..i + pat.len()] == *pat {
             // A single `*` must not be half of a `**`.
-            if pat == ['*'] && chars.get(i + 1) == Some(&'*') {
+            if pat == b"*" && s.get(i + 1) == Some(&b'*') {
                 i += 2;
                 continue;
             }
@@ -171,13 +184,13 @@ fn find(chars: &[char], from: usize, pat: &[char]) -> Option<usize> {
 /// For every unescaped `open`, the index of the unescaped `close` that
 /// balances it (`usize::MAX` if none), in one pass: looking for each one
 /// separately would scan to the end of a line of many `[` once per `[`.
-fn balanced(chars: &[char], open: char, close: char) -> Vec<usize> {
-    let mut out = vec![usize::MAX; chars.len()];
+fn balanced(s: &[u8], open: u8, close: u8) -> Vec<usize> {
+    let mut out = vec![usize::MAX; s.len()];
     let mut stack = Vec::new();
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        if c == '\\' {
+    while i < s.len() {
+        let c = s[i];
+        if c == b'\\' {
             i += 2;
             continue;
         }
@@ -193,23 +206,26 @@ fn balanced(chars: &[char], open: char, close: char) -> Vec<usize> {
     out
 }
 
-/// Inline markup of `chars`. A link's text holds no links (`links` is
+/// Inline markup of `text`. A link's text holds no links (`links` is
 /// false there): links cannot nest, and so neither can this recursion.
-fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
+/// Byte offsets throughout: every markup character is ASCII, so each one
+/// is a character boundary.
+fn inline(text: &str, links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inline> {
+    let b = text.as_bytes();
     let mut out = Vec::new();
     // Matching brackets and parentheses, computed at the first `[`.
     let mut pairs: Option<(Vec<usize>, Vec<usize>)> = None;
     let mut i = 0;
-    while i < chars.len() {
-        let c = chars[i];
-        match c {
-            '\\' if i + 1 < chars.len() => {
-                push_char(&mut out, chars[i + 1]);
-                i += 2;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if i + 1 < b.len() => {
+                let n = text[i + 1..].chars().next().map_or(1, char::len_utf8);
+                push_text(&mut out, &text[i + 1..i + 1 + n]);
+                i += 1 + n;
             }
-            '*' if chars.get(i + 1) == Some(&'*') => match find(chars, i + 2, &['*', '*']) {
+            b'*' if b.get(i + 1) == Some(&b'*') => match find(b, i + 2, b"**") {
                 Some(end) if end > i + 2 => {
-                    let content = inline(&chars[i + 2..end], links, issues);
+                    let content = inline(&text[i + 2..end], links, issues);
                     out.push(Inline::Strong { content });
                     i = end + 2;
                 }
@@ -219,9 +235,9 @@ fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inl
                     i += 2;
                 }
             },
-            '*' => match find(chars, i + 1, &['*']) {
+            b'*' => match find(b, i + 1, b"*") {
                 Some(end) if end > i + 1 => {
-                    let content = inline(&chars[i + 1..end], links, issues);
+                    let content = inline(&text[i + 1..end], links, issues);
                     out.push(Inline::Em { content });
                     i = end + 1;
                 }
@@ -231,23 +247,22 @@ fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inl
                     i += 1;
                 }
             },
-            '[' if links => {
+            b'[' if links => {
                 // `[text](href)`: the text ends at its matching `]`, which a
                 // `(` must follow; the href at its matching `)`.
-                let (brackets, parens) = pairs
-                    .get_or_insert_with(|| (balanced(chars, '[', ']'), balanced(chars, '(', ')')));
+                let (brackets, parens) =
+                    pairs.get_or_insert_with(|| (balanced(b, b'[', b']'), balanced(b, b'(', b')')));
                 let found = |at: usize| (at != usize::MAX).then_some(at);
                 let link = found(brackets[i])
-                    .filter(|mid| chars.get(mid + 1) == Some(&'('))
+                    .filter(|mid| b.get(mid + 1) == Some(&b'('))
                     .and_then(|mid| found(parens[mid + 1]).map(|close| (mid, close)));
                 match link {
                     Some((mid, close)) => {
-                        let href: String = chars[mid + 2..close].iter().collect();
-                        let href = href.trim().to_string();
+                        let href = text[mid + 2..close].trim().to_string();
                         if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
                             issues.push(MarkupIssue::BadLink { href: href.clone() });
                         }
-                        let content = inline(&chars[i + 1..mid], false, issues);
+                        let content = inline(&text[i + 1..mid], false, issues);
                         out.push(Inline::Link { href, content });
                         i = close + 1;
                     }
@@ -258,8 +273,14 @@ fn inline(chars: &[char], links: bool, issues: &mut Vec<MarkupIssue>) -> Vec<Inl
                 }
             }
             _ => {
-                push_char(&mut out, c);
-                i += 1;
+                // A run of text up to the next markup character (a
+                // backslash at the very end is text too).
+                let mut j = i + 1;
+                while j < b.len() && !matches!(b[j], b'\\' | b'*') && !(links && b[j] == b'[') {
+                    j += 1;
+                }
+                push_text(&mut out, &text[i..j]);
+                i = j;
             }
         }
     }
@@ -367,5 +388,179 @@ mod tests {
         let (p, _) = parse("one\ntwo\n\nthree");
         assert_eq!(p.len(), 2);
         assert_eq!(plain(&p), "one two\n\nthree");
+    }
+
+    /// The character-by-character reader this module had before, kept as
+    /// the reference the byte-wise one must agree with.
+    mod reference {
+        use super::super::{Inline, LINK_SCHEMES, MarkupIssue};
+
+        pub(super) fn push_text(out: &mut Vec<Inline>, s: &str) {
+            if let Some(Inline::Text { text }) = out.last_mut() {
+                text.push_str(s);
+            } else {
+                out.push(Inline::Text {
+                    text: s.to_string(),
+                });
+            }
+        }
+
+        /// Like [`push_text`] for one character, without a `String` for it.
+        pub(super) fn push_char(out: &mut Vec<Inline>, c: char) {
+            if let Some(Inline::Text { text }) = out.last_mut() {
+                text.push(c);
+            } else {
+                out.push(Inline::Text {
+                    text: c.to_string(),
+                });
+            }
+        }
+
+        /// Index of the first unescaped occurrence of `pat` at or after `from`.
+        pub(super) fn find(chars: &[char], from: usize, pat: &[char]) -> Option<usize> {
+            let mut i = from;
+            while i + pat.len() <= chars.len() {
+                if chars[i] == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if chars[i..i + pat.len()] == *pat {
+                    // A single `*` must not be half of a `**`.
+                    if pat == ['*'] && chars.get(i + 1) == Some(&'*') {
+                        i += 2;
+                        continue;
+                    }
+                    return Some(i);
+                }
+                i += 1;
+            }
+            None
+        }
+
+        /// For every unescaped `open`, the index of the unescaped `close` that
+        /// balances it (`usize::MAX` if none), in one pass: looking for each one
+        /// separately would scan to the end of a line of many `[` once per `[`.
+        pub(super) fn balanced(chars: &[char], open: char, close: char) -> Vec<usize> {
+            let mut out = vec![usize::MAX; chars.len()];
+            let mut stack = Vec::new();
+            let mut i = 0;
+            while i < chars.len() {
+                let c = chars[i];
+                if c == '\\' {
+                    i += 2;
+                    continue;
+                }
+                if c == open {
+                    stack.push(i);
+                } else if c == close
+                    && let Some(o) = stack.pop()
+                {
+                    out[o] = i;
+                }
+                i += 1;
+            }
+            out
+        }
+
+        /// Inline markup of `chars`. A link's text holds no links (`links` is
+        /// false there): links cannot nest, and so neither can this recursion.
+        pub(super) fn inline(
+            chars: &[char],
+            links: bool,
+            issues: &mut Vec<MarkupIssue>,
+        ) -> Vec<Inline> {
+            let mut out = Vec::new();
+            // Matching brackets and parentheses, computed at the first `[`.
+            let mut pairs: Option<(Vec<usize>, Vec<usize>)> = None;
+            let mut i = 0;
+            while i < chars.len() {
+                let c = chars[i];
+                match c {
+                    '\\' if i + 1 < chars.len() => {
+                        push_char(&mut out, chars[i + 1]);
+                        i += 2;
+                    }
+                    '*' if chars.get(i + 1) == Some(&'*') => {
+                        match find(chars, i + 2, &['*', '*']) {
+                            Some(end) if end > i + 2 => {
+                                let content = inline(&chars[i + 2..end], links, issues);
+                                out.push(Inline::Strong { content });
+                                i = end + 2;
+                            }
+                            _ => {
+                                issues.push(MarkupIssue::Unclosed { marker: "**" });
+                                push_text(&mut out, "**");
+                                i += 2;
+                            }
+                        }
+                    }
+                    '*' => match find(chars, i + 1, &['*']) {
+                        Some(end) if end > i + 1 => {
+                            let content = inline(&chars[i + 1..end], links, issues);
+                            out.push(Inline::Em { content });
+                            i = end + 1;
+                        }
+                        _ => {
+                            issues.push(MarkupIssue::Unclosed { marker: "*" });
+                            push_text(&mut out, "*");
+                            i += 1;
+                        }
+                    },
+                    '[' if links => {
+                        // `[text](href)`: the text ends at its matching `]`, which a
+                        // `(` must follow; the href at its matching `)`.
+                        let (brackets, parens) = pairs.get_or_insert_with(|| {
+                            (balanced(chars, '[', ']'), balanced(chars, '(', ')'))
+                        });
+                        let found = |at: usize| (at != usize::MAX).then_some(at);
+                        let link = found(brackets[i])
+                            .filter(|mid| chars.get(mid + 1) == Some(&'('))
+                            .and_then(|mid| found(parens[mid + 1]).map(|close| (mid, close)));
+                        match link {
+                            Some((mid, close)) => {
+                                let href: String = chars[mid + 2..close].iter().collect();
+                                let href = href.trim().to_string();
+                                if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
+                                    issues.push(MarkupIssue::BadLink { href: href.clone() });
+                                }
+                                let content = inline(&chars[i + 1..mid], false, issues);
+                                out.push(Inline::Link { href, content });
+                                i = close + 1;
+                            }
+                            None => {
+                                push_text(&mut out, "[");
+                                i += 1;
+                            }
+                        }
+                    }
+                    _ => {
+                        push_char(&mut out, c);
+                        i += 1;
+                    }
+                }
+            }
+            out
+        }
+    }
+
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(3000))]
+
+        /// The byte-wise reader gives exactly what the reference gives, on
+        /// texts dense in markup characters and multi-byte letters.
+        #[test]
+        fn bytewise_reader_agrees_with_reference(
+            text in "[a ä🙂*\\\\\\[\\]()hts:/x]{0,40}"
+        ) {
+            for links in [true, false] {
+                let mut issues_a = Vec::new();
+                let a = inline(&text, links, &mut issues_a);
+                let chars: Vec<char> = text.chars().collect();
+                let mut issues_b = Vec::new();
+                let b = reference::inline(&chars, links, &mut issues_b);
+                proptest::prop_assert_eq!(&a, &b);
+                proptest::prop_assert_eq!(issues_a, issues_b);
+            }
+        }
     }
 }

@@ -334,7 +334,10 @@ impl Checker<'_> {
         }
         let d = Diagnostic::new(Code::UnknownName, format!("no question named `{n}`"))
             .at(name.span, "unknown name");
-        let d = match diagnostics::did_you_mean(&n, scope.vars.values().map(|k| k.name.as_str())) {
+        // Sorted: the table is a hash map, and a tie must always go the same way.
+        let mut known: Vec<&str> = scope.vars.values().map(|k| k.name.as_str()).collect();
+        known.sort_unstable();
+        let d = match diagnostics::did_you_mean(&n, known) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("conditions name questions asked earlier in the survey"),
         };

@@ -2,6 +2,7 @@
 
 use std::collections::BTreeMap;
 
+use super::fasthash::FastMap;
 use super::names::{Generated, check_name};
 use super::{Checker, Expanded, Subst, lineage, routing};
 use crate::diagnostics::{self, Code, Diagnostic};
@@ -22,15 +23,16 @@ pub(super) struct Known {
     pub level: Option<Level>,
 }
 
-/// Everything declared so far in questionnaire order.
+/// Everything declared so far (looked up by lowercase name, never
+/// iterated in an order that shows).
 #[derive(Default)]
 pub(super) struct Scope {
-    pub vars: BTreeMap<String, Known>,
+    pub vars: FastMap<String, Known>,
     /// Grid questions by lowercase name → their item variables.
-    pub grids: BTreeMap<String, Vec<String>>,
+    pub grids: FastMap<String, Vec<String>>,
     /// Names of every variable in the whole survey (lowercase), for telling a
     /// forward reference from an unknown name.
-    pub all: BTreeMap<String, String>,
+    pub all: FastMap<String, String>,
 }
 
 /// Properties every question accepts.
@@ -631,41 +633,53 @@ impl<'a> Checker<'a> {
         }
         // The same label twice in one list: respondents cannot tell the
         // options apart (compared per language, ignoring case).
-        let mut seen_labels: BTreeMap<(usize, String), i64> = BTreeMap::new();
-        for o in &options {
-            let Some(label) = &o.label else { continue };
+        // Pairwise for the usual short lists (no allocation), by a sorted
+        // table for long ones.
+        let labelled: Vec<(i64, &ir::Text)> = options
+            .iter()
+            .filter_map(|o| Some((o.code, o.label.as_ref()?)))
+            .collect();
+        let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
+        let mut duplicates: Vec<(i64, i64, String, String)> = Vec::new();
+        for (i, &(code, label)) in labelled.iter().enumerate() {
             for (lang, t) in &label.translations {
-                let n = self
-                    .languages
-                    .iter()
-                    .position(|l| l == lang)
-                    .unwrap_or(usize::MAX);
-                let key = (n, t.plain().trim().to_lowercase());
-                if key.1.is_empty() {
+                let text = t.plain().trim();
+                if text.is_empty() {
                     continue;
                 }
-                match seen_labels.get(&key) {
-                    Some(first) => {
-                        if let (Some(at), Some(first_at)) = (codes.get(&o.code), codes.get(first)) {
-                            self.report(
-                                Diagnostic::new(
-                                    Code::DuplicateLabel,
-                                    format!(
-                                        "options {first} and {} of `{name}` have the same `{lang}` label \"{}\"",
-                                        o.code,
-                                        t.plain().trim()
-                                    ),
-                                )
-                                .at(*at, "same label")
-                                .with(*first_at, "first option with this label")
-                                .help("give each option its own label, or merge the two options"),
-                            );
+                let first = if labelled.len() <= 64 {
+                    labelled[..i].iter().find_map(|&(c, other)| {
+                        let o = other.translations.get(lang)?.plain().trim();
+                        same_label(o, text).then_some(c)
+                    })
+                } else {
+                    let key = (lang.clone(), text.to_lowercase());
+                    match seen_labels.get(&key) {
+                        Some(&c) => Some(c),
+                        None => {
+                            seen_labels.insert(key, code);
+                            None
                         }
                     }
-                    None => {
-                        seen_labels.insert(key, o.code);
-                    }
+                };
+                if let Some(first) = first {
+                    duplicates.push((first, code, lang.clone(), text.to_string()));
                 }
+            }
+        }
+        for (first, code, lang, text) in duplicates {
+            if let (Some(at), Some(first_at)) = (codes.get(&code), codes.get(&first)) {
+                self.report(
+                    Diagnostic::new(
+                        Code::DuplicateLabel,
+                        format!(
+                            "options {first} and {code} of `{name}` have the same `{lang}` label \"{text}\""
+                        ),
+                    )
+                    .at(*at, "same label")
+                    .with(*first_at, "first option with this label")
+                    .help("give each option its own label, or merge the two options"),
+                );
             }
         }
         // The flat data declares `MISSING VALUES (LOWEST THRU -1, c)`: one
@@ -1755,17 +1769,41 @@ impl<'a> Checker<'a> {
 
 /// The analyst label of an "other" text: "<question label>: <option label>".
 fn other_label(question: Option<&ir::Text>, option: Option<&ir::Text>, key: &str) -> ir::Text {
-    let mut t = empty_text(key);
+    let mut translations = Vec::new();
     if let (Some(q), Some(o)) = (question, option) {
         for (lang, qt) in &q.translations {
             if let Some(ot) = o.translations.get(lang) {
-                let plain = format!("{}: {}", qt.plain(), ot.plain());
-                t.translations
-                    .insert(lang.clone(), ir::Translation::plain_text(plain));
+                let (a, b) = (qt.plain(), ot.plain());
+                let mut plain = String::with_capacity(a.len() + b.len() + 2);
+                plain.push_str(a);
+                plain.push_str(": ");
+                plain.push_str(b);
+                translations.push((lang.clone(), ir::Translation::plain_text(plain)));
             }
         }
     }
-    t
+    ir::Text {
+        key: key.to_string(),
+        translations: ir::Translations::from_vec(translations),
+    }
+}
+
+/// Two option labels that read the same, ignoring case (as
+/// `str::to_lowercase` folds it); without allocating unless they probably do.
+fn same_label(a: &str, b: &str) -> bool {
+    if a.is_ascii() && b.is_ascii() {
+        return a.eq_ignore_ascii_case(b);
+    }
+    // Character by character, with final sigma folded to sigma: equal
+    // whenever the lowercased strings are (`to_lowercase` writes a word's
+    // last sigma as ς), so only likely duplicates pay for the exact test.
+    folded(a).eq(folded(b)) && a.to_lowercase() == b.to_lowercase()
+}
+
+fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
+    s.chars()
+        .flat_map(char::to_lowercase)
+        .map(|c| if c == 'ς' { 'σ' } else { c })
 }
 
 fn empty_text(key: &str) -> ir::Text {
@@ -1782,4 +1820,30 @@ struct ListInfo {
     codes: Vec<i64>,
     /// The "other, please specify" options: code and label.
     others: Vec<(i64, Option<ir::Text>)>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::same_label;
+
+    proptest::proptest! {
+        /// `same_label` is exactly "equal after `to_lowercase`", also for
+        /// letters whose lowercase depends on their place (final sigma) or
+        /// takes more characters (İ).
+        #[test]
+        fn same_label_is_lowercase_equality(
+            a in "[aAäÄΣσς İi]{0,6}",
+            b in "[aAäÄΣσς İi]{0,6}",
+        ) {
+            proptest::prop_assert_eq!(same_label(&a, &b), a.to_lowercase() == b.to_lowercase());
+            proptest::prop_assert!(same_label(&a, &a.to_uppercase()) == (a.to_lowercase() == a.to_uppercase().to_lowercase()));
+        }
+    }
+
+    #[test]
+    fn same_label_examples() {
+        assert!(same_label("Kyllä", "KYLLÄ"));
+        assert!(same_label("ΟΔΟΣ", "οδος"));
+        assert!(!same_label("Kyllä", "Kylla"));
+    }
 }

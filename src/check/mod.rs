@@ -14,6 +14,7 @@
 //! reported as unknown.
 
 mod conditions;
+mod fasthash;
 mod lineage;
 mod lower;
 mod names;

@@ -1,7 +1,5 @@
 //! Variable names: the rules every name in the response data must follow.
 
-use std::collections::BTreeMap;
-
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::Span;
 
@@ -18,7 +16,7 @@ pub const MAX_NAME: usize = 32;
 /// Names declared so far, by lowercase name, with where they came from.
 #[derive(Default, Debug)]
 pub struct NameTable {
-    seen: BTreeMap<String, (String, Span, Option<String>)>,
+    seen: super::fasthash::FastMap<String, (String, Span, Option<String>)>,
 }
 
 /// A variable name the compiler derives from a question: what kind of
