@@ -64,12 +64,15 @@ pub struct Text {
 /// both an element's and its variable's (a question's text, a grid item's
 /// text and label).
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct Translations(Arc<Vec<(String, Translation)>>);
+pub struct Translations(Arc<Vec<(Lang, Translation)>>);
+
+/// A language code, shared by every text of a survey.
+pub type Lang = Arc<str>;
 
 impl Translations {
     /// Translations in the given order; a language given twice keeps its
     /// last translation, in the place of its first.
-    pub fn from_vec(list: Vec<(String, Translation)>) -> Translations {
+    pub fn from_vec(list: Vec<(Lang, Translation)>) -> Translations {
         let unique = list
             .iter()
             .enumerate()
@@ -85,7 +88,7 @@ impl Translations {
     }
 
     pub fn get(&self, lang: &str) -> Option<&Translation> {
-        self.0.iter().find(|(l, _)| l == lang).map(|(_, t)| t)
+        self.0.iter().find(|(l, _)| **l == *lang).map(|(_, t)| t)
     }
 
     pub fn contains_key(&self, lang: &str) -> bool {
@@ -93,7 +96,8 @@ impl Translations {
     }
 
     /// Sets a language's translation: replaced in place, or added last.
-    pub fn insert(&mut self, lang: String, t: Translation) {
+    pub fn insert(&mut self, lang: impl Into<Lang>, t: Translation) {
+        let lang: Lang = lang.into();
         let list = Arc::make_mut(&mut self.0);
         match list.iter_mut().find(|(l, _)| *l == lang) {
             Some((_, old)) => *old = t,
@@ -103,7 +107,7 @@ impl Translations {
 
     /// Removes a language's translation, keeping the others' order.
     pub fn remove(&mut self, lang: &str) -> Option<Translation> {
-        let i = self.0.iter().position(|(l, _)| l == lang)?;
+        let i = self.0.iter().position(|(l, _)| **l == *lang)?;
         Some(Arc::make_mut(&mut self.0).remove(i).1)
     }
 
@@ -119,8 +123,13 @@ impl Translations {
         TranslationsIter(self.0.iter())
     }
 
-    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &String> + ExactSizeIterator {
-        self.0.iter().map(|(l, _)| l)
+    /// The pairs themselves, with the shared language codes.
+    pub fn entries(&self) -> std::slice::Iter<'_, (Lang, Translation)> {
+        self.0.iter()
+    }
+
+    pub fn keys(&self) -> impl DoubleEndedIterator<Item = &str> + ExactSizeIterator {
+        self.0.iter().map(|(l, _)| &**l)
     }
 
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Translation> + ExactSizeIterator {
@@ -129,13 +138,13 @@ impl Translations {
 }
 
 /// Iterator over a text's `(language, translation)` pairs, in order.
-pub struct TranslationsIter<'a>(std::slice::Iter<'a, (String, Translation)>);
+pub struct TranslationsIter<'a>(std::slice::Iter<'a, (Lang, Translation)>);
 
 impl<'a> Iterator for TranslationsIter<'a> {
-    type Item = (&'a String, &'a Translation);
+    type Item = (&'a str, &'a Translation);
 
     fn next(&mut self) -> Option<Self::Item> {
-        self.0.next().map(|(l, t)| (l, t))
+        self.0.next().map(|(l, t)| (&**l, t))
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
@@ -145,14 +154,14 @@ impl<'a> Iterator for TranslationsIter<'a> {
 
 impl DoubleEndedIterator for TranslationsIter<'_> {
     fn next_back(&mut self) -> Option<Self::Item> {
-        self.0.next_back().map(|(l, t)| (l, t))
+        self.0.next_back().map(|(l, t)| (&**l, t))
     }
 }
 
 impl ExactSizeIterator for TranslationsIter<'_> {}
 
 impl<'a> IntoIterator for &'a Translations {
-    type Item = (&'a String, &'a Translation);
+    type Item = (&'a str, &'a Translation);
     type IntoIter = TranslationsIter<'a>;
 
     fn into_iter(self) -> TranslationsIter<'a> {
@@ -169,8 +178,8 @@ impl std::ops::Index<&str> for Translations {
     }
 }
 
-impl FromIterator<(String, Translation)> for Translations {
-    fn from_iter<I: IntoIterator<Item = (String, Translation)>>(iter: I) -> Self {
+impl FromIterator<(Lang, Translation)> for Translations {
+    fn from_iter<I: IntoIterator<Item = (Lang, Translation)>>(iter: I) -> Self {
         Translations::from_vec(iter.into_iter().collect())
     }
 }
@@ -202,7 +211,7 @@ impl<'de> Deserialize<'de> for Translations {
             ) -> Result<Translations, A::Error> {
                 let mut list = Vec::with_capacity(map.size_hint().unwrap_or(0));
                 while let Some((lang, t)) = map.next_entry::<String, Translation>()? {
-                    list.push((lang, t));
+                    list.push((Lang::from(lang), t));
                 }
                 Ok(Translations::from_vec(list))
             }

@@ -141,7 +141,7 @@ fn barometer_2023_variables_follow_the_specification() {
     }
     // Every label is in all three languages, in the survey's order.
     for v in &ir.variables {
-        let langs: Vec<&String> = v.label.translations.keys().collect();
+        let langs: Vec<&str> = v.label.translations.keys().collect();
         assert_eq!(langs, ["fi", "sv", "en"], "{}", v.name);
     }
 }

@@ -653,7 +653,7 @@ impl<'a> Checker<'a> {
                         same_label(o, text).then_some(c)
                     })
                 } else {
-                    let key = (lang.clone(), text.to_lowercase());
+                    let key = (lang.to_string(), text.to_lowercase());
                     match seen_labels.get(&key) {
                         Some(&c) => Some(c),
                         None => {
@@ -663,7 +663,7 @@ impl<'a> Checker<'a> {
                     }
                 };
                 if let Some(first) = first {
-                    duplicates.push((first, code, lang.clone(), text.to_string()));
+                    duplicates.push((first, code, lang.to_string(), text.to_string()));
                 }
             }
         }
@@ -1771,7 +1771,7 @@ impl<'a> Checker<'a> {
 fn other_label(question: Option<&ir::Text>, option: Option<&ir::Text>, key: &str) -> ir::Text {
     let mut translations = Vec::new();
     if let (Some(q), Some(o)) = (question, option) {
-        for (lang, qt) in &q.translations {
+        for (lang, qt) in q.translations.entries() {
             if let Some(ot) = o.translations.get(lang) {
                 let (a, b) = (qt.plain(), ot.plain());
                 let mut plain = String::with_capacity(a.len() + b.len() + 2);

@@ -109,6 +109,7 @@ fn check_loaded(
             options,
             diagnostics: Vec::new(),
             languages: Vec::new(),
+            shared_languages: Vec::new(),
             lists: IndexMap::new(),
             blocks: IndexMap::new(),
             used_lists: Vec::new(),
@@ -264,6 +265,8 @@ pub(crate) struct Checker<'a> {
     options: &'a CheckOptions,
     diagnostics: Vec<Diagnostic>,
     languages: Vec<String>,
+    /// The same, shared by every text of the IR.
+    shared_languages: Vec<ir::Lang>,
     lists: IndexMap<String, &'a Item>,
     blocks: IndexMap<String, BlockDef<'a>>,
     /// Named lists in order of first use.

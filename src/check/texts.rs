@@ -206,8 +206,15 @@ impl Checker<'_> {
                 }
             }
         }
+        if self.shared_languages.len() != self.languages.len() {
+            self.shared_languages = self
+                .languages
+                .iter()
+                .map(|l| ir::Lang::from(l.as_str()))
+                .collect();
+        }
         let translations = self
-            .languages
+            .shared_languages
             .iter()
             .zip(out)
             .filter_map(|(l, t)| Some((l.clone(), t?)))
