@@ -32,10 +32,13 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
     if let Some(first) = scan.starts.first().copied().or(Some(text.len())) {
         stray_text(file, text, 0, first, &scan.comments, &mut diagnostics);
     }
+    // The unclosed texts, in order: those before the current chunk are past.
+    let mut unclosed = scan.unclosed.iter().copied().peekable();
     for (i, &start) in scan.starts.iter().enumerate() {
         let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
         let chunk = &text[start..end];
-        if scan.unclosed.iter().any(|&u| u >= start && u < end) {
+        while unclosed.next_if(|&u| u < start).is_some() {}
+        if unclosed.peek().is_some_and(|&u| u < end) {
             // Already reported as E004; references to the item stay quiet.
             broken.extend(item_name(chunk));
             continue;
@@ -124,6 +127,19 @@ pub fn item_chunks(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// What the line scan found: item starts, comments (byte ranges) and the
+/// offsets of unclosed `"""`, as `parse` uses them. For tests.
+#[doc(hidden)]
+pub fn scan_for_tests(text: &str) -> (Vec<usize>, Vec<(usize, usize)>, Vec<usize>) {
+    let scan = scan(FileId(0), text, &mut Vec::new());
+    let comments = scan
+        .comments
+        .iter()
+        .map(|c| (c.start as usize, c.end as usize))
+        .collect();
+    (scan.starts, comments, scan.unclosed)
+}
+
 /// Whether `parse` would refuse this chunk as nested too deep. For tests.
 #[doc(hidden)]
 pub fn is_too_deep(chunk: &str) -> bool {
@@ -137,115 +153,203 @@ struct Scan {
     unclosed: Vec<usize>,
 }
 
+/// Splits the file into lines and walks each for strings, multi-line texts
+/// and comments, in one pass. A line starts an item if it begins (after its
+/// indentation, and outside a multi-line text) with an item keyword. A `"""`
+/// that is never closed would swallow the rest of the file: it is reported
+/// and read as an ordinary quote instead, so that the items after it still
+/// parse.
+///
+/// The walk jumps from one byte that matters to the next (`"`, `#` and the
+/// line end outside strings; `"`, the backslash and the line end inside
+/// them), eight bytes at a time.
 fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
-    // A `"""` that is never closed would swallow the rest of the file; scan
-    // again treating it as broken so that the items after it still parse.
-    let mut ignored: Vec<usize> = Vec::new();
-    loop {
-        let (starts, comments, unclosed) = scan_once(file, text, &ignored);
-        match unclosed {
-            Some(at) => {
-                diagnostics.push(
-                    Diagnostic::new(Code::UnclosedText, "this multi-line text is never closed")
-                        .at(Span::new(file, at, at + 3), "opened here")
-                        .help("end the text with `\"\"\"` on a line of its own"),
-                );
-                ignored.push(at);
-            }
-            None => {
-                return Scan {
-                    starts,
-                    comments,
-                    unclosed: ignored,
-                };
-            }
-        }
-    }
-}
-
-fn scan_once(
-    file: FileId,
-    text: &str,
-    ignored: &[usize],
-) -> (Vec<usize>, Vec<Span>, Option<usize>) {
     let bytes = text.as_bytes();
+    let len = bytes.len();
     let mut starts = Vec::new();
     let mut comments = Vec::new();
-    let mut ml_open: Option<usize> = None;
-    let mut line_start = 0;
-    while line_start < bytes.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(bytes.len(), |i| line_start + i);
-        let mut i = line_start;
-        if ml_open.is_none() {
-            while i < line_end && (bytes[i] == b' ' || bytes[i] == b'\t') {
-                i += 1;
-            }
-            if starts_item(&text[i..line_end]) {
-                starts.push(line_start);
-            }
+    let mut unclosed = Vec::new();
+    // No `"""` starts at or after this offset (known once a search failed).
+    let mut no_triple_from = usize::MAX;
+    let mut i = 0;
+    'lines: while i < len {
+        let line_start = i;
+        while i < len && (bytes[i] == b' ' || bytes[i] == b'\t') {
+            i += 1;
         }
-        // Walk the line for strings, multi-line delimiters and comments.
-        let mut in_string = false;
-        while i < line_end {
-            if let Some(open) = ml_open {
-                if bytes[i..line_end].starts_with(b"\"\"\"") {
-                    let _ = open;
-                    ml_open = None;
-                    i += 3;
-                    continue;
-                }
-                i += 1;
-                continue;
+        if starts_item(text, i) {
+            starts.push(line_start);
+        }
+        // Outside strings, the rest of the line.
+        loop {
+            i = find3(bytes, i, b'"', b'#', b'\n');
+            if i >= len {
+                break 'lines;
             }
-            let b = bytes[i];
-            if in_string {
-                match b {
-                    b'\\' => i += 2,
-                    b'"' => {
-                        in_string = false;
-                        i += 1;
-                    }
-                    _ => i += 1,
-                }
-                continue;
-            }
-            match b {
-                b'#' => {
-                    comments.push(Span::new(file, i, line_end));
-                    break;
-                }
-                b'"' if bytes[i..line_end].starts_with(b"\"\"\"") && !ignored.contains(&i) => {
-                    ml_open = Some(i);
-                    i += 3;
-                }
-                b'"' => {
-                    in_string = true;
+            match bytes[i] {
+                b'\n' => {
                     i += 1;
+                    continue 'lines;
                 }
-                _ => i += 1,
+                b'#' => {
+                    let end = find3(bytes, i, b'\n', b'\n', b'\n');
+                    comments.push(Span::new(file, i, end));
+                    i = end + 1;
+                    continue 'lines;
+                }
+                _ => {}
+            }
+            // A quote: a multi-line text if it closes, else a string.
+            if bytes[i..].starts_with(b"\"\"\"") {
+                let close = if i + 3 >= no_triple_from {
+                    None
+                } else {
+                    find_triple_quote(bytes, i + 3)
+                };
+                match close {
+                    Some(at) => {
+                        // Lines inside the text start nothing; the walk
+                        // goes on after it as on any line.
+                        i = at + 3;
+                        continue;
+                    }
+                    None => {
+                        no_triple_from = no_triple_from.min(i + 3);
+                        diagnostics.push(
+                            Diagnostic::new(
+                                Code::UnclosedText,
+                                "this multi-line text is never closed",
+                            )
+                            .at(Span::new(file, i, i + 3), "opened here")
+                            .help("end the text with `\"\"\"` on a line of its own"),
+                        );
+                        unclosed.push(i);
+                    }
+                }
+            }
+            // A string, to its closing quote or the end of the line (an
+            // escape may hide either).
+            i += 1;
+            loop {
+                i = find3(bytes, i, b'"', b'\\', b'\n');
+                if i >= len {
+                    break 'lines;
+                }
+                match bytes[i] {
+                    b'"' => {
+                        i += 1;
+                        break;
+                    }
+                    b'\\' => {
+                        i += 2;
+                        if i > len {
+                            break 'lines;
+                        }
+                        if bytes[i - 1] == b'\n' {
+                            continue 'lines;
+                        }
+                    }
+                    _ => {
+                        i += 1;
+                        continue 'lines;
+                    }
+                }
             }
         }
-        line_start = line_end + 1;
     }
-    (starts, comments, ml_open)
+    Scan {
+        starts,
+        comments,
+        unclosed,
+    }
 }
 
-/// Does this line (without its indentation) begin a new item?
-fn starts_item(line: &str) -> bool {
-    let word_len = line
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(line.len());
-    let keyword = Keyword::from_word(&line[..word_len]);
-    if word_len == 0 || keyword.is_none() {
+/// The offset of the first of `a`, `b` or `c` at or after `from`, or the
+/// length of `hay` if there is none. Reads eight bytes at a time: in
+/// `(x - 0x01…) & !x & 0x80…` the lowest set bit marks the first zero byte
+/// of `x` exactly (a borrow only reaches the bytes after a zero byte).
+#[inline]
+fn find3(hay: &[u8], from: usize, a: u8, b: u8, c: u8) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let (ma, mb, mc) = (LO * a as u64, LO * b as u64, LO * c as u64);
+    let mut i = from;
+    while let Some(word) = hay.get(i..i + 8) {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let (x, y, z) = (w ^ ma, w ^ mb, w ^ mc);
+        let found =
+            ((x.wrapping_sub(LO) & !x) | (y.wrapping_sub(LO) & !y) | (z.wrapping_sub(LO) & !z))
+                & HI;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < hay.len() && hay[i] != a && hay[i] != b && hay[i] != c {
+        i += 1;
+    }
+    i
+}
+
+/// The offset of the first `"""` at or after `from`.
+fn find_triple_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let at = find3(bytes, from, b'"', b'"', b'"');
+        if at >= bytes.len() {
+            return None;
+        }
+        if bytes[at..].starts_with(b"\"\"\"") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+/// Does the line whose indentation ends at `at` begin a new item: is its
+/// first word an item keyword (not followed by a text: `end "…"` would be a
+/// translation in a language coded `end`)?
+fn starts_item(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    let candidates: &[(&str, Keyword)] = match bytes.get(at) {
+        Some(b's') => &[
+            ("survey", Keyword::Survey),
+            ("scale", Keyword::Scale),
+            ("section", Keyword::Section),
+        ],
+        Some(b'u') => &[("use", Keyword::Use)],
+        Some(b'l') => &[("list", Keyword::List)],
+        Some(b'b') => &[("block", Keyword::Block)],
+        Some(b'e') => &[("end", Keyword::End)],
+        Some(b'i') => &[
+            ("introduction", Keyword::Introduction),
+            ("insert", Keyword::Insert),
+        ],
+        Some(b'q') => &[("question", Keyword::Question)],
+        Some(b'd') => &[("display", Keyword::Display)],
+        Some(b'h') => &[("hidden", Keyword::Hidden)],
+        _ => return false,
+    };
+    let rest = &text[at..];
+    let Some(&(word, keyword)) = candidates
+        .iter()
+        .find(|(w, _)| rest.as_bytes().starts_with(w.as_bytes()))
+    else {
+        return false;
+    };
+    let after = &rest[word.len()..];
+    // The word must end there.
+    if after
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    {
         return false;
     }
-    if keyword == Some(Keyword::Use) {
+    if keyword == Keyword::Use {
         return true; // `use "path"`
     }
-    // `end "…"` would be a translation in a language coded `end`.
-    !line[word_len..].trim_start().starts_with('"')
+    let next = after.chars().find(|&c| c == '\n' || !c.is_whitespace());
+    next != Some('"')
 }
 
 /// Text before the first item that is neither blank nor a comment.
