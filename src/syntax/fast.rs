@@ -12,10 +12,11 @@
 //! skip at exactly the places where pest does.
 //!
 //! The grammar stays the specification and pest the error reporter: this
-//! parser returns `None` whenever the chunk does not parse (or parentheses
-//! nest unusually deep), and the caller then runs pest, which gives the same
-//! tree or the diagnostic. `tests/fast_parser.rs` checks that whenever this
-//! parser returns a tree, pest returns the identical one.
+//! parser returns `None` whenever the chunk does not parse (or might nest
+//! too deep, see [`P::nots`]), and the caller then runs pest, which gives the
+//! same tree or the diagnostic. `tests/fast_parser.rs` checks that whenever
+//! this parser returns a tree, pest returns the identical one, and that
+//! `parse` would not have refused the chunk as too deep.
 
 use std::cell::Cell;
 
@@ -34,6 +35,7 @@ pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
         file,
         base,
         depth: 0,
+        nots: 0,
         bail: Cell::new(false),
     };
     // item_only = { SOI ~ item ~ EOI }
@@ -110,7 +112,20 @@ struct P<'a> {
     pos: usize,
     file: FileId,
     base: usize,
+    /// Parentheses open at the current position (of conditions, calls and
+    /// block parameters).
     depth: usize,
+    /// The `not` words read so far, or more (words of attempts that failed
+    /// count too). `parse` refuses a chunk in which the open parentheses plus
+    /// the `not`s in force ever exceed [`MAX_NESTING`] (`too_deep`, which
+    /// looks at every word outside strings and comments). On a chunk this
+    /// parser reads, each such word is a name, a language code (or a part of
+    /// one between `{`, `}` and `-`) or the keyword `not`, so `depth + nots`
+    /// bounds that nesting from above wherever it grows; the parser gives up
+    /// when the bound exceeds the limit, and so never reads a chunk that
+    /// `parse` would refuse, and `parse` need not look for deep nesting
+    /// unless this parser fails.
+    nots: usize,
     /// Set when the parser is not sure: the result is thrown away.
     bail: Cell<bool>,
 }
@@ -228,6 +243,42 @@ impl<'a> P<'a> {
         r
     }
 
+    /// `"("`: one parenthesis deeper (see [`P::nots`]); the caller closes it
+    /// with `self.depth -= 1`.
+    fn open(&mut self) -> Option<()> {
+        self.lit("(")?;
+        if self.depth + 1 + self.nots > MAX_NESTING {
+            self.bail.set(true);
+            return None;
+        }
+        self.depth += 1;
+        Some(())
+    }
+
+    /// Counts the `not` words in a name or language code just read.
+    fn count_nots(&mut self, (start, end): R) -> Option<()> {
+        let token = &self.s[start..end];
+        if token.len() < 3 {
+            return Some(());
+        }
+        let n = token
+            .split(|&b| matches!(b, b'{' | b'}' | b'-'))
+            .filter(|w| *w == b"not")
+            .count();
+        self.add_nots(n)
+    }
+
+    fn add_nots(&mut self, n: usize) -> Option<()> {
+        if n > 0 {
+            self.nots += n;
+            if self.depth + self.nots > MAX_NESTING {
+                self.bail.set(true);
+                return None;
+            }
+        }
+        Some(())
+    }
+
     /// `x*` in a non-atomic rule: `(x ~ (skip ~ x)*)?`.
     fn rep<T>(&mut self, out: &mut Vec<T>, f: fn(&mut Self) -> Option<T>) {
         if let Some(v) = self.attempt(f) {
@@ -270,6 +321,7 @@ impl<'a> P<'a> {
                 _ => break,
             }
         }
+        self.count_nots((start, self.pos))?;
         Some((start, self.pos))
     }
 
@@ -378,6 +430,7 @@ impl<'a> P<'a> {
             return None;
         }
         self.pos = at;
+        self.count_nots((start, at))?;
         Some((start, at))
     }
 
@@ -547,7 +600,16 @@ impl<'a> P<'a> {
 
     /// `block_params = { "(" ~ (name ~ ("," ~ name)*)? ~ ")" }`
     fn block_params(&mut self) -> Option<Vec<Name>> {
-        self.lit("(")?;
+        self.open()?;
+        let names = self.block_param_names();
+        self.depth -= 1;
+        let names = names?;
+        self.skip();
+        self.lit(")")?;
+        Some(names)
+    }
+
+    fn block_param_names(&mut self) -> Option<Vec<Name>> {
         self.skip();
         let mut names = Vec::new();
         if let Some(first) = self.name() {
@@ -562,8 +624,6 @@ impl<'a> P<'a> {
             });
             names.extend(rest);
         }
-        self.skip();
-        self.lit(")")?;
         Some(names)
     }
 
@@ -835,7 +895,11 @@ impl<'a> P<'a> {
     /// `not_expr = { kw_not* ~ primary }`
     fn not_expr(&mut self) -> Option<Expr> {
         let mut nots = Vec::new();
-        self.rep(&mut nots, |p| p.kw(&["not"]));
+        self.rep(&mut nots, |p| {
+            let r = p.kw(&["not"])?;
+            p.add_nots(1)?;
+            Some(r)
+        });
         self.skip();
         let mut e = self.primary()?;
         for r in nots.into_iter().rev() {
@@ -858,12 +922,7 @@ impl<'a> P<'a> {
 
     /// `paren = { "(" ~ expr ~ ")" }`
     fn paren(&mut self) -> Option<Expr> {
-        self.lit("(")?;
-        if self.depth >= MAX_NESTING {
-            self.bail.set(true);
-            return None;
-        }
-        self.depth += 1;
+        self.open()?;
         self.skip();
         let e = self.expr();
         self.depth -= 1;
@@ -877,9 +936,11 @@ impl<'a> P<'a> {
     fn call(&mut self) -> Option<Expr> {
         let f = self.kw(CALL_KW)?;
         self.skip();
-        self.lit("(")?;
+        self.open()?;
         self.skip();
-        let n = self.name()?;
+        let n = self.name();
+        self.depth -= 1;
+        let n = n?;
         self.skip();
         self.lit(")")?;
         Some(Expr::Call {

@@ -43,6 +43,14 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
             broken.extend(item_name(chunk));
             continue;
         }
+        // The hand-written parser reads well-formed items (and never one
+        // nested too deep: see `fast::P::nots`); pest, the specification,
+        // reads the rest and phrases the errors, unless the chunk is nested
+        // so deep that it could overflow the stack.
+        if let Some(item) = super::fast::parse_item(file, start, chunk) {
+            items.push(item);
+            continue;
+        }
         if let Some((depth_at, depth_end)) = too_deep(chunk) {
             diagnostics.push(
                 Diagnostic::new(
@@ -58,12 +66,6 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 .help("split the condition, or remove redundant parentheses and double `not`s"),
             );
             broken.extend(item_name(chunk));
-            continue;
-        }
-        // The hand-written parser reads well-formed items; pest, the
-        // specification, reads the rest and phrases the errors.
-        if let Some(item) = super::fast::parse_item(file, start, chunk) {
-            items.push(item);
             continue;
         }
         match pest_item(file, start, chunk) {
