@@ -36,6 +36,7 @@ pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
         base,
         depth: 0,
         nots: 0,
+        languages: 4,
         bail: Cell::new(false),
     };
     // item_only = { SOI ~ item ~ EOI }
@@ -88,6 +89,7 @@ pub(super) const PROPERTY_KW: &[&[&str]] = &[
     FLAG_KW,
     &["continues"],
 ];
+#[cfg(test)]
 const ITEM_KW: &[&[&str]] = &[
     &["survey"],
     &["use"],
@@ -126,8 +128,67 @@ struct P<'a> {
     /// `parse` would refuse, and `parse` need not look for deep nesting
     /// unless this parser fails.
     nots: usize,
+    /// The number of translations in the last list of them.
+    languages: usize,
     /// Set when the parser is not sure: the result is thrown away.
     bail: Cell<bool>,
+}
+
+/// One of [`PROPERTY_KW`].
+fn is_property_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"title"
+            | b"description"
+            | b"organisation"
+            | b"label"
+            | b"text"
+            | b"help"
+            | b"intro"
+            | b"note"
+            | b"privacy"
+            | b"accessibility"
+            | b"unit"
+            | b"break"
+            | b"option"
+            | b"item"
+            | b"values"
+            | b"when"
+            | b"languages"
+            | b"version"
+            | b"submit"
+            | b"opens"
+            | b"closes"
+            | b"minlength"
+            | b"maxlength"
+            | b"min"
+            | b"max"
+            | b"decimals"
+            | b"indirectly"
+            | b"identifying"
+            | b"required"
+            | b"dropdown"
+            | b"continues"
+    )
+}
+
+/// One of [`ITEM_KW`].
+fn is_item_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"survey"
+            | b"use"
+            | b"scale"
+            | b"list"
+            | b"block"
+            | b"end"
+            | b"section"
+            | b"introduction"
+            | b"question"
+            | b"display"
+            | b"hidden"
+            | b"insert"
+    )
 }
 
 /// pest's `LETTER` (general category L).
@@ -184,7 +245,23 @@ impl<'a> P<'a> {
     }
 
     fn name_char_at(&self, at: usize) -> bool {
-        self.char_at(at).is_some_and(is_name_char)
+        match self.s.get(at) {
+            None => false,
+            Some(&b) if b < 0x80 => b.is_ascii_alphanumeric() || b == b'_',
+            Some(_) => self.char_at(at).is_some_and(is_name_char),
+        }
+    }
+
+    /// The run of ASCII lowercase letters at the position. Every keyword is
+    /// one, so a keyword matches exactly when it is this word and no name
+    /// character follows.
+    fn word(&self) -> &'a [u8] {
+        let rest = self.rest();
+        let n = rest
+            .iter()
+            .position(|b| !b.is_ascii_lowercase())
+            .unwrap_or(rest.len());
+        &rest[..n]
     }
 
     /// Implicit whitespace: `(WHITESPACE | COMMENT)*`.
@@ -211,10 +288,12 @@ impl<'a> P<'a> {
     }
 
     /// `@{ ("a" | "b" | …) ~ !name_char }`: the first alternative that
-    /// matches is taken, then the next character must not be a name character.
+    /// matches is taken, then the next character must not be a name
+    /// character. (As no alternative is a prefix of a later one, that is the
+    /// alternative equal to [`P::word`].)
     fn kw_len(&self, alts: &[&str]) -> Option<usize> {
-        let rest = self.rest();
-        let l = alts.iter().find(|a| rest.starts_with(a.as_bytes()))?.len();
+        let w = self.word();
+        let l = alts.iter().find(|a| a.as_bytes() == w)?.len();
         (!self.name_char_at(self.pos + l)).then_some(l)
     }
 
@@ -226,11 +305,13 @@ impl<'a> P<'a> {
     }
 
     fn is_property_kw(&self) -> bool {
-        PROPERTY_KW.iter().any(|alts| self.kw_len(alts).is_some())
+        let w = self.word();
+        is_property_word(w) && !self.name_char_at(self.pos + w.len())
     }
 
     fn is_item_kw(&self) -> bool {
-        ITEM_KW.iter().any(|alts| self.kw_len(alts).is_some())
+        let w = self.word();
+        is_item_word(w) && !self.name_char_at(self.pos + w.len())
     }
 
     /// Runs `f`; on failure the position is restored.
@@ -407,15 +488,20 @@ impl<'a> P<'a> {
 
     /// `lang_code = @{ !(string_kw | kw_reviewed) ~ ASCII_ALPHA+ ~ ("-" ~ ASCII_ALPHANUMERIC+)* ~ !name_char }`
     fn lang_code(&mut self) -> Option<R> {
-        if self.kw_len(STRING_KW).is_some() || self.kw_len(&["continues", "reviewed"]).is_some() {
-            return None;
-        }
         let start = self.pos;
         let mut at = self.pos;
         while self.s.get(at).is_some_and(u8::is_ascii_alphabetic) {
             at += 1;
         }
         if at == start {
+            return None;
+        }
+        // Followed by a name character, these letters are no keyword, but
+        // then they are no language code either (see the end).
+        if matches!(
+            &self.s[start..at],
+            b"version" | b"submit" | b"continues" | b"reviewed"
+        ) {
             return None;
         }
         while self.s.get(at) == Some(&b'-')
@@ -442,14 +528,14 @@ impl<'a> P<'a> {
         let start = self.pos + 1;
         let mut at = start;
         loop {
+            at = find_any(self.s, at, [b'"', b'\\', b'\n', b'\r']);
             match self.s.get(at) {
                 Some(b'"') => break,
                 Some(b'\\') => match self.s.get(at + 1) {
                     Some(b'\n' | b'\r') | None => return None,
                     Some(_) => at += 2,
                 },
-                Some(b'\n' | b'\r') | None => return None,
-                Some(_) => at += 1,
+                _ => return None,
             }
         }
         self.pos = at + 1;
@@ -500,8 +586,24 @@ impl<'a> P<'a> {
     }
 
     fn translations(&mut self) -> Vec<Translation> {
-        let mut out = Vec::new();
-        self.rep(&mut out, Self::translation);
+        // Texts usually come in as many languages as the last one.
+        let Some(first) = self.attempt(Self::translation) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(self.languages.max(1));
+        out.push(first);
+        loop {
+            let save = self.pos;
+            self.skip();
+            match self.attempt(Self::translation) {
+                Some(t) => out.push(t),
+                None => {
+                    self.pos = save;
+                    break;
+                }
+            }
+        }
+        self.languages = out.len();
         out
     }
 
@@ -681,16 +783,30 @@ impl<'a> P<'a> {
     // --------------------------------------------------------- properties
 
     fn property(&mut self) -> Option<Property> {
-        match self.peek()? {
-            b't' | b'd' | b'o' | b'l' | b'h' | b'i' | b'n' | b'p' | b'a' | b'u' | b'v' | b'w'
-            | b'c' | b'm' | b'r' | b's' | b'b' => {}
-            _ => return None,
-        }
-        if let Some(p) = self.attempt(Self::text_prop) {
-            return Some(p);
-        }
+        // The keyword decides the rule: no two property rules share one.
         let start = self.pos;
-        let (key, value) = if let Some(k) = self.kw(&["option"]) {
+        let w = self.word();
+        if w.is_empty() || self.name_char_at(start + w.len()) {
+            return None;
+        }
+        let (key, value) = match w {
+            b"title" | b"description" | b"organisation" | b"label" | b"text" | b"help"
+            | b"intro" | b"note" | b"privacy" | b"accessibility" | b"unit" | b"break" => {
+                return self.text_prop();
+            }
+            b"when" => return self.when_prop(),
+            _ => self.other_property()?,
+        };
+        Some(Property {
+            span: self.span((start, self.pos)),
+            key,
+            value,
+        })
+    }
+
+    /// The properties other than `text_prop` and `when_prop`.
+    fn other_property(&mut self) -> Option<(Spanned<String>, PropertyValue)> {
+        Some(if let Some(k) = self.kw(&["option"]) {
             // option_prop = { kw_option ~ code ~ option_flag* ~ translation* }
             self.skip();
             let code = self.code()?;
@@ -756,8 +872,6 @@ impl<'a> P<'a> {
             self.skip();
             let hi = self.code()?;
             (self.spanned(k), PropertyValue::Values(lo, hi))
-        } else if self.kw_len(&["when"]).is_some() {
-            return self.when_prop();
         } else if let Some(k) = self.kw(&["languages"]) {
             // languages_prop = { kw_languages ~ (!property_kw ~ lang_code)+ }
             self.skip();
@@ -809,11 +923,6 @@ impl<'a> P<'a> {
             }
         } else {
             return None;
-        };
-        Some(Property {
-            span: self.span((start, self.pos)),
-            key,
-            value,
         })
     }
 
@@ -1022,4 +1131,98 @@ impl<'a> P<'a> {
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&b| b == needle)
+}
+
+/// The offset of the first byte of `set` at or after `from` (`from` if that
+/// is past the end, else at most the length of `hay`). Reads eight bytes at a
+/// time: in `(x - 0x01…) & !x & 0x80…` the lowest set bit marks the first
+/// zero byte of `x` exactly (a borrow only reaches the bytes after a zero
+/// byte).
+#[inline]
+pub(super) fn find_any<const N: usize>(hay: &[u8], from: usize, set: [u8; N]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let masks = set.map(|b| LO * u64::from(b));
+    let mut i = from;
+    while let Some(word) = hay.get(i..i + 8) {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let mut found = 0;
+        for m in masks {
+            let x = w ^ m;
+            found |= x.wrapping_sub(LO) & !x;
+        }
+        found &= HI;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < hay.len() && !set.contains(&hay[i]) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `kw_len` takes the alternative equal to the word at the position,
+    /// where pest takes the first one that is a prefix of the text: the same
+    /// one as long as no alternative is a prefix of a later one.
+    #[test]
+    fn no_keyword_is_a_prefix_of_a_later_alternative() {
+        let lists: &[&[&str]] = &[
+            TEXT_KW,
+            QUESTION_KIND,
+            LEVEL,
+            OPTION_FLAG,
+            DATE_KW,
+            STRING_KW,
+            NUMBER_KW,
+            FLAG_KW,
+            CALL_KW,
+        ];
+        for list in lists {
+            for (i, a) in list.iter().enumerate() {
+                assert!(a.bytes().all(|b| b.is_ascii_lowercase()), "{a}");
+                for b in &list[i + 1..] {
+                    assert!(!b.starts_with(a), "{a} before {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keyword_words_match_the_lists() {
+        let mut words: Vec<&str> = PROPERTY_KW
+            .iter()
+            .chain(ITEM_KW)
+            .flat_map(|l| l.iter().copied())
+            .collect();
+        words.extend([
+            "", "titles", "titl", "languag", "options", "whe", "reviewed", "not", "language",
+        ]);
+        for w in words {
+            let property = PROPERTY_KW.iter().any(|l| l.contains(&w));
+            let item = ITEM_KW.iter().any(|l| l.contains(&w));
+            assert_eq!(is_property_word(w.as_bytes()), property, "{w}");
+            assert_eq!(is_item_word(w.as_bytes()), item, "{w}");
+            assert_eq!(Keyword::from_word(w).is_some(), item, "{w}");
+        }
+    }
+
+    #[test]
+    fn find_any_finds_the_first() {
+        let text = "abcdefgh\"ijklmnop\\qrstu\nvwxyzäö\"";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            for set in [[b'"', b'\\', b'\n'], [b'x', b'x', b'x'], [0xc3, b'z', b'z']] {
+                let expected = (from..bytes.len())
+                    .find(|&i| set.contains(&bytes[i]))
+                    .unwrap_or(bytes.len());
+                assert_eq!(find_any(bytes, from, set), expected, "{from} {set:?}");
+            }
+        }
+    }
 }

@@ -10,6 +10,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
+use super::fast::find_any;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
 
@@ -26,7 +27,7 @@ pub const MAX_NESTING: usize = 32;
 pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let scan = scan(file, text, &mut diagnostics);
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(scan.starts.len());
     let mut broken = Vec::new();
 
     if let Some(first) = scan.starts.first().copied().or(Some(text.len())) {
@@ -168,8 +169,9 @@ struct Scan {
 fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
     let bytes = text.as_bytes();
     let len = bytes.len();
-    let mut starts = Vec::new();
-    let mut comments = Vec::new();
+    // Rough guesses, to spare most reallocations of large files.
+    let mut starts = Vec::with_capacity(len / 256);
+    let mut comments = Vec::with_capacity(len / 4096);
     let mut unclosed = Vec::new();
     // No `"""` starts at or after this offset (known once a search failed).
     let mut no_triple_from = usize::MAX;
@@ -184,7 +186,7 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
         }
         // Outside strings, the rest of the line.
         loop {
-            i = find3(bytes, i, b'"', b'#', b'\n');
+            i = find_any(bytes, i, [b'"', b'#', b'\n']);
             if i >= len {
                 break 'lines;
             }
@@ -194,7 +196,7 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
                     continue 'lines;
                 }
                 b'#' => {
-                    let end = find3(bytes, i, b'\n', b'\n', b'\n');
+                    let end = find_any(bytes, i, [b'\n']);
                     comments.push(Span::new(file, i, end));
                     i = end + 1;
                     continue 'lines;
@@ -233,7 +235,7 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
             // escape may hide either).
             i += 1;
             loop {
-                i = find3(bytes, i, b'"', b'\\', b'\n');
+                i = find_any(bytes, i, [b'"', b'\\', b'\n']);
                 if i >= len {
                     break 'lines;
                 }
@@ -266,37 +268,10 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
     }
 }
 
-/// The offset of the first of `a`, `b` or `c` at or after `from`, or the
-/// length of `hay` if there is none. Reads eight bytes at a time: in
-/// `(x - 0x01…) & !x & 0x80…` the lowest set bit marks the first zero byte
-/// of `x` exactly (a borrow only reaches the bytes after a zero byte).
-#[inline]
-fn find3(hay: &[u8], from: usize, a: u8, b: u8, c: u8) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let (ma, mb, mc) = (LO * a as u64, LO * b as u64, LO * c as u64);
-    let mut i = from;
-    while let Some(word) = hay.get(i..i + 8) {
-        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
-        let (x, y, z) = (w ^ ma, w ^ mb, w ^ mc);
-        let found =
-            ((x.wrapping_sub(LO) & !x) | (y.wrapping_sub(LO) & !y) | (z.wrapping_sub(LO) & !z))
-                & HI;
-        if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    while i < hay.len() && hay[i] != a && hay[i] != b && hay[i] != c {
-        i += 1;
-    }
-    i
-}
-
 /// The offset of the first `"""` at or after `from`.
 fn find_triple_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
     loop {
-        let at = find3(bytes, from, b'"', b'"', b'"');
+        let at = find_any(bytes, from, [b'"']);
         if at >= bytes.len() {
             return None;
         }
