@@ -244,12 +244,18 @@ impl<'a> P<'a> {
         }
     }
 
+    #[inline]
     fn name_char_at(&self, at: usize) -> bool {
         match self.s.get(at) {
             None => false,
             Some(&b) if b < 0x80 => b.is_ascii_alphanumeric() || b == b'_',
-            Some(_) => self.char_at(at).is_some_and(is_name_char),
+            Some(_) => self.non_ascii_name_char_at(at),
         }
+    }
+
+    #[cold]
+    fn non_ascii_name_char_at(&self, at: usize) -> bool {
+        self.char_at(at).is_some_and(is_name_char)
     }
 
     /// The run of ASCII lowercase letters at the position. Every keyword is

@@ -287,33 +287,30 @@ fn find_triple_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
 /// translation in a language coded `end`)?
 fn starts_item(text: &str, at: usize) -> bool {
     let bytes = text.as_bytes();
-    let candidates: &[(&str, Keyword)] = match bytes.get(at) {
-        Some(b's') => &[
-            ("survey", Keyword::Survey),
-            ("scale", Keyword::Scale),
-            ("section", Keyword::Section),
-        ],
-        Some(b'u') => &[("use", Keyword::Use)],
-        Some(b'l') => &[("list", Keyword::List)],
-        Some(b'b') => &[("block", Keyword::Block)],
-        Some(b'e') => &[("end", Keyword::End)],
-        Some(b'i') => &[
-            ("introduction", Keyword::Introduction),
-            ("insert", Keyword::Insert),
-        ],
-        Some(b'q') => &[("question", Keyword::Question)],
-        Some(b'd') => &[("display", Keyword::Display)],
-        Some(b'h') => &[("hidden", Keyword::Hidden)],
+    // Every keyword is ASCII lowercase: the word must be one of them and
+    // end there.
+    let rest = &text[at..];
+    let word_len = rest
+        .bytes()
+        .position(|b| !b.is_ascii_lowercase())
+        .unwrap_or(rest.len());
+    let word = &bytes[at..at + word_len];
+    let keyword = match word {
+        b"survey" => Keyword::Survey,
+        b"use" => Keyword::Use,
+        b"scale" => Keyword::Scale,
+        b"list" => Keyword::List,
+        b"block" => Keyword::Block,
+        b"end" => Keyword::End,
+        b"section" => Keyword::Section,
+        b"introduction" => Keyword::Introduction,
+        b"question" => Keyword::Question,
+        b"display" => Keyword::Display,
+        b"hidden" => Keyword::Hidden,
+        b"insert" => Keyword::Insert,
         _ => return false,
     };
-    let rest = &text[at..];
-    let Some(&(word, keyword)) = candidates
-        .iter()
-        .find(|(w, _)| rest.as_bytes().starts_with(w.as_bytes()))
-    else {
-        return false;
-    };
-    let after = &rest[word.len()..];
+    let after = &rest[word_len..];
     // The word must end there.
     if after
         .chars()
