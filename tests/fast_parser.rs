@@ -27,12 +27,24 @@ enum Outcome {
     PestOnly,
     /// Neither read it.
     Neither,
+    /// `parse` refuses it as nested too deep before either parser runs (and
+    /// the fast parser refuses it too).
+    TooDeep,
 }
 
 /// Compares the parsers on one chunk at offset `base`; panics if the fast
 /// parser gives a tree that pest does not give.
 fn compare(base: usize, chunk: &str) -> Outcome {
     let fast = fast::parse_item(FileId(3), base, chunk);
+    if parse::is_too_deep(chunk) {
+        // `parse` only asks whether a chunk is too deep when the fast parser
+        // refuses it.
+        assert!(
+            fast.is_none(),
+            "the fast parser read a chunk nested too deep: {chunk:?}"
+        );
+        return Outcome::TooDeep;
+    }
     let pest = parse::parse_item_with_pest(FileId(3), base, chunk);
     match (fast, pest) {
         (Some(f), Some(p)) => {
@@ -138,7 +150,7 @@ fn pathological_inputs_agree() {
 /// and every chunk it refuses, pest refuses too (fixtures include broken items).
 #[test]
 fn fixtures_agree() {
-    let mut counts = [0usize; 3];
+    let mut counts = [0usize; 4];
     for (path, text) in files_under("tests/fixtures") {
         for o in compare_file(&text) {
             assert_ne!(o, Outcome::PestOnly, "{}", path.display());
@@ -335,6 +347,109 @@ fn nesting() {
     assert!(fast::parse_item(FileId(0), 0, &hostile).is_none());
 }
 
+/// `not`s nest like parentheses. The fast parser bounds the nesting by the
+/// open parentheses plus every `not` word it has read (in conditions, names,
+/// language codes and placeholders), so it reads nothing `parse` refuses as
+/// too deep; it leaves some chunks that are not too deep to pest.
+#[test]
+fn nesting_with_nots() {
+    let n = parse::MAX_NESTING;
+    let when = |nots: usize, parens: usize| {
+        format!(
+            "display d\n  when {}{}a = 1{}\n",
+            "not ".repeat(nots),
+            "(".repeat(parens),
+            ")".repeat(parens)
+        )
+    };
+    let interleaved = |k: usize| {
+        format!(
+            "display d\n  when {}a = 1{}\n",
+            "not (".repeat(k),
+            ")".repeat(k)
+        )
+    };
+    let block = |k: usize| format!("block b({})\n", vec!["not"; k].join(", "));
+    let langs = |k: usize| format!("display d\n  label{}\n", " not \"x\"".repeat(k));
+    let placeholders = |k: usize| format!("question a{} single\n", "{not}".repeat(k));
+    let call = |parens: usize| {
+        format!(
+            "display d\n  when {}answered(not){}\n",
+            "(".repeat(parens),
+            ")".repeat(parens)
+        )
+    };
+    let cases: Vec<(String, Outcome)> = vec![
+        (when(n, 0), Outcome::Both),
+        (when(n + 1, 0), Outcome::TooDeep),
+        (when(n / 2, n / 2), Outcome::Both),
+        (when(n / 2 + 1, n / 2), Outcome::TooDeep),
+        (when(n / 2, n / 2 + 1), Outcome::TooDeep),
+        (when(0, n + 1), Outcome::TooDeep),
+        (interleaved(n / 2), Outcome::Both),
+        (interleaved(n / 2 + 1), Outcome::TooDeep),
+        // Inside the parentheses of block parameters and calls.
+        (block(n - 1), Outcome::Both),
+        (block(n), Outcome::TooDeep),
+        (call(n - 2), Outcome::Both),
+        (call(n - 1), Outcome::TooDeep),
+        // Language codes and placeholders are words too.
+        (langs(n), Outcome::Both),
+        (langs(n + 1), Outcome::TooDeep),
+        (placeholders(n), Outcome::Both),
+        (placeholders(n + 1), Outcome::TooDeep),
+        // Other words end a run of `not`s: not too deep, but beyond what
+        // the fast parser counts.
+        (
+            format!(
+                "display d\n  when {}a = 1\n",
+                "not a = 1 and ".repeat(n + 1)
+            ),
+            Outcome::PestOnly,
+        ),
+        (
+            format!(
+                "display d\n  label{}\n",
+                " not \"x\" fi \"y\"".repeat(n + 1)
+            ),
+            Outcome::PestOnly,
+        ),
+        // `not` inside longer words is no `not`.
+        (
+            format!(
+                "display d\n  when {}a = 1\n",
+                "nota = 1 and not_b = 2 and c{not_} = 3 and ".repeat(n)
+            ),
+            Outcome::Both,
+        ),
+        // Strings and comments are not counted.
+        (
+            format!(
+                "display d\n  when a = \"{}\" # {}\n  label fi \"\"\"{}\"\"\"\n",
+                "not (".repeat(n + 1),
+                "not (".repeat(n + 1),
+                "not (".repeat(n + 1)
+            ),
+            Outcome::Both,
+        ),
+    ];
+    for (i, (chunk, expected)) in cases.iter().enumerate() {
+        assert_eq!(compare(0, chunk), *expected, "case {i}: {chunk:?}");
+    }
+    // And `parse` reads or refuses them as before.
+    for (chunk, expected) in &cases {
+        let (f, d) = parse::parse(FileId(0), chunk);
+        if *expected == Outcome::TooDeep {
+            assert_eq!(d.len(), 1, "{chunk:?}");
+            assert_eq!(d[0].code, lomake::diagnostics::Code::TooDeep);
+            assert!(f.items.is_empty());
+        } else {
+            assert!(d.is_empty(), "{chunk:?}: {d:?}");
+            assert_eq!(f.items.len(), 1);
+        }
+    }
+}
+
 /// Single-character deletions at every position of some real items.
 #[test]
 fn every_deletion_agrees() {
@@ -345,9 +460,7 @@ fn every_deletion_agrees() {
         for (i, c) in chunk.char_indices() {
             let mut m = chunk.to_string();
             m.replace_range(i..i + c.len_utf8(), "");
-            if !parse::is_too_deep(&m) {
-                compare(s, &m);
-            }
+            compare(s, &m);
         }
     }
 }
@@ -421,6 +534,41 @@ const INSERTS: &[&str] = &[
     "1",
     "2024-01-01",
     "_",
+];
+
+const CONDITION_LEAVES: &[&str] = &[
+    "a = 1",
+    "a = 1",
+    "answered(b)",
+    "substantive (b)",
+    "b in {1, c}",
+    "c != \"not (\"",
+    "not_a = 2 # not (\n",
+    "nota includes 1",
+    "answered(not)",
+    "x{not} in {not, 1}",
+];
+
+const CONDITION_PIECES: &[&str] = &[
+    "(",
+    "(",
+    "(",
+    ")",
+    ")",
+    "not ",
+    "not ",
+    "not ",
+    "not",
+    "a = 1",
+    " and ",
+    " or ",
+    "answered(not)",
+    "b in {1, not}",
+    " ",
+    "\n",
+    "# not (\n",
+    "\"not (\"",
+    "x{not}",
 ];
 
 #[derive(Clone, Debug)]
@@ -510,9 +658,36 @@ proptest! {
         for m in &mutations {
             apply(&mut chunk, m);
         }
-        if !parse::is_too_deep(&chunk) {
-            compare(s, &chunk);
+        compare(s, &chunk);
+    }
+
+    /// Well-formed conditions of any depth, made of parentheses, `not`s and
+    /// other words: whatever the nesting, the fast parser reads them as pest
+    /// does, or leaves them to `parse`'s depth check.
+    #[test]
+    fn generated_conditions_agree(
+        first in proptest::sample::select(CONDITION_LEAVES),
+        steps in proptest::collection::vec(
+            (0..6usize, proptest::sample::select(CONDITION_LEAVES)), 1..120),
+    ) {
+        let mut e = first.to_string();
+        for (op, leaf) in steps {
+            e = match op {
+                0 | 1 => format!("not {e}"),
+                2 | 3 => format!("({e})"),
+                4 => format!("{e} and {leaf}"),
+                _ => format!("{leaf} or {e}"),
+            };
         }
+        compare(0, &format!("display d\n  when {e}\n"));
+    }
+
+    /// The same with arbitrary pieces (mostly conditions that do not parse).
+    #[test]
+    fn generated_pieces_agree(
+        pieces in proptest::collection::vec(proptest::sample::select(CONDITION_PIECES), 1..120),
+    ) {
+        compare(0, &format!("display d\n  when {}\n", pieces.concat()));
     }
 
     /// A mutated file, split into chunks as `parse` does.

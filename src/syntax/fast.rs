@@ -12,10 +12,11 @@
 //! skip at exactly the places where pest does.
 //!
 //! The grammar stays the specification and pest the error reporter: this
-//! parser returns `None` whenever the chunk does not parse (or parentheses
-//! nest unusually deep), and the caller then runs pest, which gives the same
-//! tree or the diagnostic. `tests/fast_parser.rs` checks that whenever this
-//! parser returns a tree, pest returns the identical one.
+//! parser returns `None` whenever the chunk does not parse (or might nest
+//! too deep, see [`P::nots`]), and the caller then runs pest, which gives the
+//! same tree or the diagnostic. `tests/fast_parser.rs` checks that whenever
+//! this parser returns a tree, pest returns the identical one, and that
+//! `parse` would not have refused the chunk as too deep.
 
 use std::cell::Cell;
 
@@ -34,6 +35,8 @@ pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
         file,
         base,
         depth: 0,
+        nots: 0,
+        languages: 4,
         bail: Cell::new(false),
     };
     // item_only = { SOI ~ item ~ EOI }
@@ -86,6 +89,7 @@ pub(super) const PROPERTY_KW: &[&[&str]] = &[
     FLAG_KW,
     &["continues"],
 ];
+#[cfg(test)]
 const ITEM_KW: &[&[&str]] = &[
     &["survey"],
     &["use"],
@@ -110,9 +114,81 @@ struct P<'a> {
     pos: usize,
     file: FileId,
     base: usize,
+    /// Parentheses open at the current position (of conditions, calls and
+    /// block parameters).
     depth: usize,
+    /// The `not` words read so far, or more (words of attempts that failed
+    /// count too). `parse` refuses a chunk in which the open parentheses plus
+    /// the `not`s in force ever exceed [`MAX_NESTING`] (`too_deep`, which
+    /// looks at every word outside strings and comments). On a chunk this
+    /// parser reads, each such word is a name, a language code (or a part of
+    /// one between `{`, `}` and `-`) or the keyword `not`, so `depth + nots`
+    /// bounds that nesting from above wherever it grows; the parser gives up
+    /// when the bound exceeds the limit, and so never reads a chunk that
+    /// `parse` would refuse, and `parse` need not look for deep nesting
+    /// unless this parser fails.
+    nots: usize,
+    /// The number of translations in the last list of them.
+    languages: usize,
     /// Set when the parser is not sure: the result is thrown away.
     bail: Cell<bool>,
+}
+
+/// One of [`PROPERTY_KW`].
+fn is_property_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"title"
+            | b"description"
+            | b"organisation"
+            | b"label"
+            | b"text"
+            | b"help"
+            | b"intro"
+            | b"note"
+            | b"privacy"
+            | b"accessibility"
+            | b"unit"
+            | b"break"
+            | b"option"
+            | b"item"
+            | b"values"
+            | b"when"
+            | b"languages"
+            | b"version"
+            | b"submit"
+            | b"opens"
+            | b"closes"
+            | b"minlength"
+            | b"maxlength"
+            | b"min"
+            | b"max"
+            | b"decimals"
+            | b"indirectly"
+            | b"identifying"
+            | b"required"
+            | b"dropdown"
+            | b"continues"
+    )
+}
+
+/// One of [`ITEM_KW`].
+fn is_item_word(w: &[u8]) -> bool {
+    matches!(
+        w,
+        b"survey"
+            | b"use"
+            | b"scale"
+            | b"list"
+            | b"block"
+            | b"end"
+            | b"section"
+            | b"introduction"
+            | b"question"
+            | b"display"
+            | b"hidden"
+            | b"insert"
+    )
 }
 
 /// pest's `LETTER` (general category L).
@@ -168,8 +244,30 @@ impl<'a> P<'a> {
         }
     }
 
+    #[inline]
     fn name_char_at(&self, at: usize) -> bool {
+        match self.s.get(at) {
+            None => false,
+            Some(&b) if b < 0x80 => b.is_ascii_alphanumeric() || b == b'_',
+            Some(_) => self.non_ascii_name_char_at(at),
+        }
+    }
+
+    #[cold]
+    fn non_ascii_name_char_at(&self, at: usize) -> bool {
         self.char_at(at).is_some_and(is_name_char)
+    }
+
+    /// The run of ASCII lowercase letters at the position. Every keyword is
+    /// one, so a keyword matches exactly when it is this word and no name
+    /// character follows.
+    fn word(&self) -> &'a [u8] {
+        let rest = self.rest();
+        let n = rest
+            .iter()
+            .position(|b| !b.is_ascii_lowercase())
+            .unwrap_or(rest.len());
+        &rest[..n]
     }
 
     /// Implicit whitespace: `(WHITESPACE | COMMENT)*`.
@@ -196,10 +294,12 @@ impl<'a> P<'a> {
     }
 
     /// `@{ ("a" | "b" | …) ~ !name_char }`: the first alternative that
-    /// matches is taken, then the next character must not be a name character.
+    /// matches is taken, then the next character must not be a name
+    /// character. (As no alternative is a prefix of a later one, that is the
+    /// alternative equal to [`P::word`].)
     fn kw_len(&self, alts: &[&str]) -> Option<usize> {
-        let rest = self.rest();
-        let l = alts.iter().find(|a| rest.starts_with(a.as_bytes()))?.len();
+        let w = self.word();
+        let l = alts.iter().find(|a| a.as_bytes() == w)?.len();
         (!self.name_char_at(self.pos + l)).then_some(l)
     }
 
@@ -211,11 +311,13 @@ impl<'a> P<'a> {
     }
 
     fn is_property_kw(&self) -> bool {
-        PROPERTY_KW.iter().any(|alts| self.kw_len(alts).is_some())
+        let w = self.word();
+        is_property_word(w) && !self.name_char_at(self.pos + w.len())
     }
 
     fn is_item_kw(&self) -> bool {
-        ITEM_KW.iter().any(|alts| self.kw_len(alts).is_some())
+        let w = self.word();
+        is_item_word(w) && !self.name_char_at(self.pos + w.len())
     }
 
     /// Runs `f`; on failure the position is restored.
@@ -226,6 +328,42 @@ impl<'a> P<'a> {
             self.pos = save;
         }
         r
+    }
+
+    /// `"("`: one parenthesis deeper (see [`P::nots`]); the caller closes it
+    /// with `self.depth -= 1`.
+    fn open(&mut self) -> Option<()> {
+        self.lit("(")?;
+        if self.depth + 1 + self.nots > MAX_NESTING {
+            self.bail.set(true);
+            return None;
+        }
+        self.depth += 1;
+        Some(())
+    }
+
+    /// Counts the `not` words in a name or language code just read.
+    fn count_nots(&mut self, (start, end): R) -> Option<()> {
+        let token = &self.s[start..end];
+        if token.len() < 3 {
+            return Some(());
+        }
+        let n = token
+            .split(|&b| matches!(b, b'{' | b'}' | b'-'))
+            .filter(|w| *w == b"not")
+            .count();
+        self.add_nots(n)
+    }
+
+    fn add_nots(&mut self, n: usize) -> Option<()> {
+        if n > 0 {
+            self.nots += n;
+            if self.depth + self.nots > MAX_NESTING {
+                self.bail.set(true);
+                return None;
+            }
+        }
+        Some(())
     }
 
     /// `x*` in a non-atomic rule: `(x ~ (skip ~ x)*)?`.
@@ -270,6 +408,7 @@ impl<'a> P<'a> {
                 _ => break,
             }
         }
+        self.count_nots((start, self.pos))?;
         Some((start, self.pos))
     }
 
@@ -355,15 +494,20 @@ impl<'a> P<'a> {
 
     /// `lang_code = @{ !(string_kw | kw_reviewed) ~ ASCII_ALPHA+ ~ ("-" ~ ASCII_ALPHANUMERIC+)* ~ !name_char }`
     fn lang_code(&mut self) -> Option<R> {
-        if self.kw_len(STRING_KW).is_some() || self.kw_len(&["continues", "reviewed"]).is_some() {
-            return None;
-        }
         let start = self.pos;
         let mut at = self.pos;
         while self.s.get(at).is_some_and(u8::is_ascii_alphabetic) {
             at += 1;
         }
         if at == start {
+            return None;
+        }
+        // Followed by a name character, these letters are no keyword, but
+        // then they are no language code either (see the end).
+        if matches!(
+            &self.s[start..at],
+            b"version" | b"submit" | b"continues" | b"reviewed"
+        ) {
             return None;
         }
         while self.s.get(at) == Some(&b'-')
@@ -378,6 +522,7 @@ impl<'a> P<'a> {
             return None;
         }
         self.pos = at;
+        self.count_nots((start, at))?;
         Some((start, at))
     }
 
@@ -389,14 +534,14 @@ impl<'a> P<'a> {
         let start = self.pos + 1;
         let mut at = start;
         loop {
+            at = find_any(self.s, at, [b'"', b'\\', b'\n', b'\r']);
             match self.s.get(at) {
                 Some(b'"') => break,
                 Some(b'\\') => match self.s.get(at + 1) {
                     Some(b'\n' | b'\r') | None => return None,
                     Some(_) => at += 2,
                 },
-                Some(b'\n' | b'\r') | None => return None,
-                Some(_) => at += 1,
+                _ => return None,
             }
         }
         self.pos = at + 1;
@@ -447,8 +592,24 @@ impl<'a> P<'a> {
     }
 
     fn translations(&mut self) -> Vec<Translation> {
-        let mut out = Vec::new();
-        self.rep(&mut out, Self::translation);
+        // Texts usually come in as many languages as the last one.
+        let Some(first) = self.attempt(Self::translation) else {
+            return Vec::new();
+        };
+        let mut out = Vec::with_capacity(self.languages.max(1));
+        out.push(first);
+        loop {
+            let save = self.pos;
+            self.skip();
+            match self.attempt(Self::translation) {
+                Some(t) => out.push(t),
+                None => {
+                    self.pos = save;
+                    break;
+                }
+            }
+        }
+        self.languages = out.len();
         out
     }
 
@@ -547,7 +708,16 @@ impl<'a> P<'a> {
 
     /// `block_params = { "(" ~ (name ~ ("," ~ name)*)? ~ ")" }`
     fn block_params(&mut self) -> Option<Vec<Name>> {
-        self.lit("(")?;
+        self.open()?;
+        let names = self.block_param_names();
+        self.depth -= 1;
+        let names = names?;
+        self.skip();
+        self.lit(")")?;
+        Some(names)
+    }
+
+    fn block_param_names(&mut self) -> Option<Vec<Name>> {
         self.skip();
         let mut names = Vec::new();
         if let Some(first) = self.name() {
@@ -562,8 +732,6 @@ impl<'a> P<'a> {
             });
             names.extend(rest);
         }
-        self.skip();
-        self.lit(")")?;
         Some(names)
     }
 
@@ -621,16 +789,30 @@ impl<'a> P<'a> {
     // --------------------------------------------------------- properties
 
     fn property(&mut self) -> Option<Property> {
-        match self.peek()? {
-            b't' | b'd' | b'o' | b'l' | b'h' | b'i' | b'n' | b'p' | b'a' | b'u' | b'v' | b'w'
-            | b'c' | b'm' | b'r' | b's' | b'b' => {}
-            _ => return None,
-        }
-        if let Some(p) = self.attempt(Self::text_prop) {
-            return Some(p);
-        }
+        // The keyword decides the rule: no two property rules share one.
         let start = self.pos;
-        let (key, value) = if let Some(k) = self.kw(&["option"]) {
+        let w = self.word();
+        if w.is_empty() || self.name_char_at(start + w.len()) {
+            return None;
+        }
+        let (key, value) = match w {
+            b"title" | b"description" | b"organisation" | b"label" | b"text" | b"help"
+            | b"intro" | b"note" | b"privacy" | b"accessibility" | b"unit" | b"break" => {
+                return self.text_prop();
+            }
+            b"when" => return self.when_prop(),
+            _ => self.other_property()?,
+        };
+        Some(Property {
+            span: self.span((start, self.pos)),
+            key,
+            value,
+        })
+    }
+
+    /// The properties other than `text_prop` and `when_prop`.
+    fn other_property(&mut self) -> Option<(Spanned<String>, PropertyValue)> {
+        Some(if let Some(k) = self.kw(&["option"]) {
             // option_prop = { kw_option ~ code ~ option_flag* ~ translation* }
             self.skip();
             let code = self.code()?;
@@ -696,8 +878,6 @@ impl<'a> P<'a> {
             self.skip();
             let hi = self.code()?;
             (self.spanned(k), PropertyValue::Values(lo, hi))
-        } else if self.kw_len(&["when"]).is_some() {
-            return self.when_prop();
         } else if let Some(k) = self.kw(&["languages"]) {
             // languages_prop = { kw_languages ~ (!property_kw ~ lang_code)+ }
             self.skip();
@@ -749,11 +929,6 @@ impl<'a> P<'a> {
             }
         } else {
             return None;
-        };
-        Some(Property {
-            span: self.span((start, self.pos)),
-            key,
-            value,
         })
     }
 
@@ -835,7 +1010,11 @@ impl<'a> P<'a> {
     /// `not_expr = { kw_not* ~ primary }`
     fn not_expr(&mut self) -> Option<Expr> {
         let mut nots = Vec::new();
-        self.rep(&mut nots, |p| p.kw(&["not"]));
+        self.rep(&mut nots, |p| {
+            let r = p.kw(&["not"])?;
+            p.add_nots(1)?;
+            Some(r)
+        });
         self.skip();
         let mut e = self.primary()?;
         for r in nots.into_iter().rev() {
@@ -858,12 +1037,7 @@ impl<'a> P<'a> {
 
     /// `paren = { "(" ~ expr ~ ")" }`
     fn paren(&mut self) -> Option<Expr> {
-        self.lit("(")?;
-        if self.depth >= MAX_NESTING {
-            self.bail.set(true);
-            return None;
-        }
-        self.depth += 1;
+        self.open()?;
         self.skip();
         let e = self.expr();
         self.depth -= 1;
@@ -877,9 +1051,11 @@ impl<'a> P<'a> {
     fn call(&mut self) -> Option<Expr> {
         let f = self.kw(CALL_KW)?;
         self.skip();
-        self.lit("(")?;
+        self.open()?;
         self.skip();
-        let n = self.name()?;
+        let n = self.name();
+        self.depth -= 1;
+        let n = n?;
         self.skip();
         self.lit(")")?;
         Some(Expr::Call {
@@ -961,4 +1137,98 @@ impl<'a> P<'a> {
 
 fn memchr(needle: u8, hay: &[u8]) -> Option<usize> {
     hay.iter().position(|&b| b == needle)
+}
+
+/// The offset of the first byte of `set` at or after `from` (`from` if that
+/// is past the end, else at most the length of `hay`). Reads eight bytes at a
+/// time: in `(x - 0x01…) & !x & 0x80…` the lowest set bit marks the first
+/// zero byte of `x` exactly (a borrow only reaches the bytes after a zero
+/// byte).
+#[inline]
+pub(super) fn find_any<const N: usize>(hay: &[u8], from: usize, set: [u8; N]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let masks = set.map(|b| LO * u64::from(b));
+    let mut i = from;
+    while let Some(word) = hay.get(i..i + 8) {
+        let w = u64::from_le_bytes(word.try_into().expect("eight bytes"));
+        let mut found = 0;
+        for m in masks {
+            let x = w ^ m;
+            found |= x.wrapping_sub(LO) & !x;
+        }
+        found &= HI;
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while i < hay.len() && !set.contains(&hay[i]) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `kw_len` takes the alternative equal to the word at the position,
+    /// where pest takes the first one that is a prefix of the text: the same
+    /// one as long as no alternative is a prefix of a later one.
+    #[test]
+    fn no_keyword_is_a_prefix_of_a_later_alternative() {
+        let lists: &[&[&str]] = &[
+            TEXT_KW,
+            QUESTION_KIND,
+            LEVEL,
+            OPTION_FLAG,
+            DATE_KW,
+            STRING_KW,
+            NUMBER_KW,
+            FLAG_KW,
+            CALL_KW,
+        ];
+        for list in lists {
+            for (i, a) in list.iter().enumerate() {
+                assert!(a.bytes().all(|b| b.is_ascii_lowercase()), "{a}");
+                for b in &list[i + 1..] {
+                    assert!(!b.starts_with(a), "{a} before {b}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn keyword_words_match_the_lists() {
+        let mut words: Vec<&str> = PROPERTY_KW
+            .iter()
+            .chain(ITEM_KW)
+            .flat_map(|l| l.iter().copied())
+            .collect();
+        words.extend([
+            "", "titles", "titl", "languag", "options", "whe", "reviewed", "not", "language",
+        ]);
+        for w in words {
+            let property = PROPERTY_KW.iter().any(|l| l.contains(&w));
+            let item = ITEM_KW.iter().any(|l| l.contains(&w));
+            assert_eq!(is_property_word(w.as_bytes()), property, "{w}");
+            assert_eq!(is_item_word(w.as_bytes()), item, "{w}");
+            assert_eq!(Keyword::from_word(w).is_some(), item, "{w}");
+        }
+    }
+
+    #[test]
+    fn find_any_finds_the_first() {
+        let text = "abcdefgh\"ijklmnop\\qrstu\nvwxyzäö\"";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            for set in [[b'"', b'\\', b'\n'], [b'x', b'x', b'x'], [0xc3, b'z', b'z']] {
+                let expected = (from..bytes.len())
+                    .find(|&i| set.contains(&bytes[i]))
+                    .unwrap_or(bytes.len());
+                assert_eq!(find_any(bytes, from, set), expected, "{from} {set:?}");
+            }
+        }
+    }
 }

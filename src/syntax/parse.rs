@@ -10,6 +10,7 @@ use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
+use super::fast::find_any;
 use crate::diagnostics::{Code, Diagnostic};
 use crate::source::{FileId, Span, Spanned};
 
@@ -26,18 +27,29 @@ pub const MAX_NESTING: usize = 32;
 pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let scan = scan(file, text, &mut diagnostics);
-    let mut items = Vec::new();
+    let mut items = Vec::with_capacity(scan.starts.len());
     let mut broken = Vec::new();
 
     if let Some(first) = scan.starts.first().copied().or(Some(text.len())) {
         stray_text(file, text, 0, first, &scan.comments, &mut diagnostics);
     }
+    // The unclosed texts, in order: those before the current chunk are past.
+    let mut unclosed = scan.unclosed.iter().copied().peekable();
     for (i, &start) in scan.starts.iter().enumerate() {
         let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
         let chunk = &text[start..end];
-        if scan.unclosed.iter().any(|&u| u >= start && u < end) {
+        while unclosed.next_if(|&u| u < start).is_some() {}
+        if unclosed.peek().is_some_and(|&u| u < end) {
             // Already reported as E004; references to the item stay quiet.
             broken.extend(item_name(chunk));
+            continue;
+        }
+        // The hand-written parser reads well-formed items (and never one
+        // nested too deep: see `fast::P::nots`); pest, the specification,
+        // reads the rest and phrases the errors, unless the chunk is nested
+        // so deep that it could overflow the stack.
+        if let Some(item) = super::fast::parse_item(file, start, chunk) {
+            items.push(item);
             continue;
         }
         if let Some((depth_at, depth_end)) = too_deep(chunk) {
@@ -55,12 +67,6 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
                 .help("split the condition, or remove redundant parentheses and double `not`s"),
             );
             broken.extend(item_name(chunk));
-            continue;
-        }
-        // The hand-written parser reads well-formed items; pest, the
-        // specification, reads the rest and phrases the errors.
-        if let Some(item) = super::fast::parse_item(file, start, chunk) {
-            items.push(item);
             continue;
         }
         match pest_item(file, start, chunk) {
@@ -124,6 +130,19 @@ pub fn item_chunks(text: &str) -> Vec<(usize, usize)> {
     out
 }
 
+/// What the line scan found: item starts, comments (byte ranges) and the
+/// offsets of unclosed `"""`, as `parse` uses them. For tests.
+#[doc(hidden)]
+pub fn scan_for_tests(text: &str) -> (Vec<usize>, Vec<(usize, usize)>, Vec<usize>) {
+    let scan = scan(FileId(0), text, &mut Vec::new());
+    let comments = scan
+        .comments
+        .iter()
+        .map(|c| (c.start as usize, c.end as usize))
+        .collect();
+    (scan.starts, comments, scan.unclosed)
+}
+
 /// Whether `parse` would refuse this chunk as nested too deep. For tests.
 #[doc(hidden)]
 pub fn is_too_deep(chunk: &str) -> bool {
@@ -137,115 +156,174 @@ struct Scan {
     unclosed: Vec<usize>,
 }
 
+/// Splits the file into lines and walks each for strings, multi-line texts
+/// and comments, in one pass. A line starts an item if it begins (after its
+/// indentation, and outside a multi-line text) with an item keyword. A `"""`
+/// that is never closed would swallow the rest of the file: it is reported
+/// and read as an ordinary quote instead, so that the items after it still
+/// parse.
+///
+/// The walk jumps from one byte that matters to the next (`"`, `#` and the
+/// line end outside strings; `"`, the backslash and the line end inside
+/// them), eight bytes at a time.
 fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
-    // A `"""` that is never closed would swallow the rest of the file; scan
-    // again treating it as broken so that the items after it still parse.
-    let mut ignored: Vec<usize> = Vec::new();
-    loop {
-        let (starts, comments, unclosed) = scan_once(file, text, &ignored);
-        match unclosed {
-            Some(at) => {
-                diagnostics.push(
-                    Diagnostic::new(Code::UnclosedText, "this multi-line text is never closed")
-                        .at(Span::new(file, at, at + 3), "opened here")
-                        .help("end the text with `\"\"\"` on a line of its own"),
-                );
-                ignored.push(at);
-            }
-            None => {
-                return Scan {
-                    starts,
-                    comments,
-                    unclosed: ignored,
-                };
-            }
-        }
-    }
-}
-
-fn scan_once(
-    file: FileId,
-    text: &str,
-    ignored: &[usize],
-) -> (Vec<usize>, Vec<Span>, Option<usize>) {
     let bytes = text.as_bytes();
-    let mut starts = Vec::new();
-    let mut comments = Vec::new();
-    let mut ml_open: Option<usize> = None;
-    let mut line_start = 0;
-    while line_start < bytes.len() {
-        let line_end = text[line_start..]
-            .find('\n')
-            .map_or(bytes.len(), |i| line_start + i);
-        let mut i = line_start;
-        if ml_open.is_none() {
-            while i < line_end && (bytes[i] == b' ' || bytes[i] == b'\t') {
-                i += 1;
-            }
-            if starts_item(&text[i..line_end]) {
-                starts.push(line_start);
-            }
+    let len = bytes.len();
+    // Rough guesses, to spare most reallocations of large files.
+    let mut starts = Vec::with_capacity(len / 256);
+    let mut comments = Vec::with_capacity(len / 4096);
+    let mut unclosed = Vec::new();
+    // No `"""` starts at or after this offset (known once a search failed).
+    let mut no_triple_from = usize::MAX;
+    let mut i = 0;
+    'lines: while i < len {
+        let line_start = i;
+        while i < len && (bytes[i] == b' ' || bytes[i] == b'\t') {
+            i += 1;
         }
-        // Walk the line for strings, multi-line delimiters and comments.
-        let mut in_string = false;
-        while i < line_end {
-            if let Some(open) = ml_open {
-                if bytes[i..line_end].starts_with(b"\"\"\"") {
-                    let _ = open;
-                    ml_open = None;
-                    i += 3;
-                    continue;
-                }
-                i += 1;
-                continue;
+        if starts_item(text, i) {
+            starts.push(line_start);
+        }
+        // Outside strings, the rest of the line.
+        loop {
+            i = find_any(bytes, i, [b'"', b'#', b'\n']);
+            if i >= len {
+                break 'lines;
             }
-            let b = bytes[i];
-            if in_string {
-                match b {
-                    b'\\' => i += 2,
-                    b'"' => {
-                        in_string = false;
-                        i += 1;
-                    }
-                    _ => i += 1,
-                }
-                continue;
-            }
-            match b {
-                b'#' => {
-                    comments.push(Span::new(file, i, line_end));
-                    break;
-                }
-                b'"' if bytes[i..line_end].starts_with(b"\"\"\"") && !ignored.contains(&i) => {
-                    ml_open = Some(i);
-                    i += 3;
-                }
-                b'"' => {
-                    in_string = true;
+            match bytes[i] {
+                b'\n' => {
                     i += 1;
+                    continue 'lines;
                 }
-                _ => i += 1,
+                b'#' => {
+                    let end = find_any(bytes, i, [b'\n']);
+                    comments.push(Span::new(file, i, end));
+                    i = end + 1;
+                    continue 'lines;
+                }
+                _ => {}
+            }
+            // A quote: a multi-line text if it closes, else a string.
+            if bytes[i..].starts_with(b"\"\"\"") {
+                let close = if i + 3 >= no_triple_from {
+                    None
+                } else {
+                    find_triple_quote(bytes, i + 3)
+                };
+                match close {
+                    Some(at) => {
+                        // Lines inside the text start nothing; the walk
+                        // goes on after it as on any line.
+                        i = at + 3;
+                        continue;
+                    }
+                    None => {
+                        no_triple_from = no_triple_from.min(i + 3);
+                        diagnostics.push(
+                            Diagnostic::new(
+                                Code::UnclosedText,
+                                "this multi-line text is never closed",
+                            )
+                            .at(Span::new(file, i, i + 3), "opened here")
+                            .help("end the text with `\"\"\"` on a line of its own"),
+                        );
+                        unclosed.push(i);
+                    }
+                }
+            }
+            // A string, to its closing quote or the end of the line (an
+            // escape may hide either).
+            i += 1;
+            loop {
+                i = find_any(bytes, i, [b'"', b'\\', b'\n']);
+                if i >= len {
+                    break 'lines;
+                }
+                match bytes[i] {
+                    b'"' => {
+                        i += 1;
+                        break;
+                    }
+                    b'\\' => {
+                        i += 2;
+                        if i > len {
+                            break 'lines;
+                        }
+                        if bytes[i - 1] == b'\n' {
+                            continue 'lines;
+                        }
+                    }
+                    _ => {
+                        i += 1;
+                        continue 'lines;
+                    }
+                }
             }
         }
-        line_start = line_end + 1;
     }
-    (starts, comments, ml_open)
+    Scan {
+        starts,
+        comments,
+        unclosed,
+    }
 }
 
-/// Does this line (without its indentation) begin a new item?
-fn starts_item(line: &str) -> bool {
-    let word_len = line
-        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .unwrap_or(line.len());
-    let keyword = Keyword::from_word(&line[..word_len]);
-    if word_len == 0 || keyword.is_none() {
+/// The offset of the first `"""` at or after `from`.
+fn find_triple_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let at = find_any(bytes, from, [b'"']);
+        if at >= bytes.len() {
+            return None;
+        }
+        if bytes[at..].starts_with(b"\"\"\"") {
+            return Some(at);
+        }
+        from = at + 1;
+    }
+}
+
+/// Does the line whose indentation ends at `at` begin a new item: is its
+/// first word an item keyword (not followed by a text: `end "…"` would be a
+/// translation in a language coded `end`)?
+fn starts_item(text: &str, at: usize) -> bool {
+    let bytes = text.as_bytes();
+    // Every keyword is ASCII lowercase: the word must be one of them and
+    // end there.
+    let rest = &text[at..];
+    let word_len = rest
+        .bytes()
+        .position(|b| !b.is_ascii_lowercase())
+        .unwrap_or(rest.len());
+    let word = &bytes[at..at + word_len];
+    let keyword = match word {
+        b"survey" => Keyword::Survey,
+        b"use" => Keyword::Use,
+        b"scale" => Keyword::Scale,
+        b"list" => Keyword::List,
+        b"block" => Keyword::Block,
+        b"end" => Keyword::End,
+        b"section" => Keyword::Section,
+        b"introduction" => Keyword::Introduction,
+        b"question" => Keyword::Question,
+        b"display" => Keyword::Display,
+        b"hidden" => Keyword::Hidden,
+        b"insert" => Keyword::Insert,
+        _ => return false,
+    };
+    let after = &rest[word_len..];
+    // The word must end there.
+    if after
+        .chars()
+        .next()
+        .is_some_and(|c| c.is_alphanumeric() || c == '_')
+    {
         return false;
     }
-    if keyword == Some(Keyword::Use) {
+    if keyword == Keyword::Use {
         return true; // `use "path"`
     }
-    // `end "…"` would be a translation in a language coded `end`.
-    !line[word_len..].trim_start().starts_with('"')
+    let next = after.chars().find(|&c| c == '\n' || !c.is_whitespace());
+    next != Some('"')
 }
 
 /// Text before the first item that is neither blank nor a comment.

@@ -1,0 +1,191 @@
+//! The line scan that splits a file into items (`syntax::parse`) against the
+//! straightforward implementation it replaced: a line-by-line, byte-by-byte
+//! walk that scans the whole file again for every unclosed `"""`. Both must
+//! find the same item starts, comments and unclosed texts on every input.
+
+use lomake::syntax::parse;
+use proptest::prelude::*;
+
+#[path = "../benches/synth/mod.rs"]
+mod synth;
+
+/// The reference: item starts, comments and unclosed `"""`.
+fn reference(text: &str) -> (Vec<usize>, Vec<(usize, usize)>, Vec<usize>) {
+    let mut ignored: Vec<usize> = Vec::new();
+    loop {
+        let (starts, comments, unclosed) = reference_once(text, &ignored);
+        match unclosed {
+            Some(at) => ignored.push(at),
+            None => return (starts, comments, ignored),
+        }
+    }
+}
+
+type Once = (Vec<usize>, Vec<(usize, usize)>, Option<usize>);
+
+fn reference_once(text: &str, ignored: &[usize]) -> Once {
+    let bytes = text.as_bytes();
+    let mut starts = Vec::new();
+    let mut comments = Vec::new();
+    let mut ml_open: Option<usize> = None;
+    let mut line_start = 0;
+    while line_start < bytes.len() {
+        let line_end = text[line_start..]
+            .find('\n')
+            .map_or(bytes.len(), |i| line_start + i);
+        let mut i = line_start;
+        if ml_open.is_none() {
+            while i < line_end && (bytes[i] == b' ' || bytes[i] == b'\t') {
+                i += 1;
+            }
+            if reference_starts_item(&text[i..line_end]) {
+                starts.push(line_start);
+            }
+        }
+        let mut in_string = false;
+        while i < line_end {
+            if ml_open.is_some() {
+                if bytes[i..line_end].starts_with(b"\"\"\"") {
+                    ml_open = None;
+                    i += 3;
+                    continue;
+                }
+                i += 1;
+                continue;
+            }
+            let b = bytes[i];
+            if in_string {
+                match b {
+                    b'\\' => i += 2,
+                    b'"' => {
+                        in_string = false;
+                        i += 1;
+                    }
+                    _ => i += 1,
+                }
+                continue;
+            }
+            match b {
+                b'#' => {
+                    comments.push((i, line_end));
+                    break;
+                }
+                b'"' if bytes[i..line_end].starts_with(b"\"\"\"") && !ignored.contains(&i) => {
+                    ml_open = Some(i);
+                    i += 3;
+                }
+                b'"' => {
+                    in_string = true;
+                    i += 1;
+                }
+                _ => i += 1,
+            }
+        }
+        line_start = line_end + 1;
+    }
+    (starts, comments, ml_open)
+}
+
+fn reference_starts_item(line: &str) -> bool {
+    const KEYWORDS: &[&str] = &[
+        "survey",
+        "use",
+        "scale",
+        "list",
+        "block",
+        "end",
+        "section",
+        "introduction",
+        "question",
+        "display",
+        "hidden",
+        "insert",
+    ];
+    let word_len = line
+        .find(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .unwrap_or(line.len());
+    let word = &line[..word_len];
+    if !KEYWORDS.contains(&word) {
+        return false;
+    }
+    if word == "use" {
+        return true;
+    }
+    !line[word_len..].trim_start().starts_with('"')
+}
+
+fn check(text: &str) {
+    assert_eq!(
+        parse::scan_for_tests(text),
+        reference(text),
+        "the scans differ on {text:?}"
+    );
+}
+
+#[test]
+fn bundled_and_synthetic_surveys() {
+    for text in [
+        include_str!("../surveys/partnership-barometer-2023.survey"),
+        include_str!("../surveys/partnership-barometer-2020.survey"),
+        include_str!("../surveys/common/barometer.survey"),
+    ] {
+        check(text);
+    }
+    check(&synth::survey(60));
+    for (_, text) in synth::pathological(2_000, parse::MAX_NESTING) {
+        check(&text);
+    }
+}
+
+#[test]
+fn corner_cases() {
+    let cases = [
+        "",
+        "\n",
+        "survey",
+        "survey s",
+        "  \tsection s\n",
+        "survey\r\nsection s\r\n  title fi \"x\" # c\r\n",
+        "end \"x\"\nend\t\u{3000}\"x\"\nend \u{3000}\nend\n",
+        "use \"x\"\nuse\nuses\nuse_\nsurveyä\nsurvey\u{301}\nsurvey١\nsurvey-x\n",
+        "surveys\nscaled\nsectio\nintroduction\ninsert\nquestion\ndisplay\nhidden\nlist\nblock\n",
+        "question q text\n  text en \"\"\"\n  section inside\n  \"\"\" # after\nsection s\n",
+        "question q text\n  text en \"\"\"never closed\nsection s\n  title fi \"x\"\n",
+        "\"\"\"\n\"\"\"\n\"\"\"\nsection a\n\"\"\"\nsection b\n",
+        "\"\"\"\"\nsection a\n",
+        "\"\"\"\"\"\nsection a\n",
+        "\"\"\"\"\"\"\"\nsection a\n# c\n",
+        "a \"\"\" b \"\"\" c \"\"\" d\nsection s # \"\"\"\n",
+        "x \"a\\\"b # not a comment\" # comment\n",
+        "x \"a\\\nsection s\n",
+        "x \"a\\",
+        "x \"a\\\n",
+        "x \"abc\nsection s\n",
+        "x \"\\\\\" # c\n",
+        "# only\n# comments",
+        "#",
+        "\"",
+        "\"\"\"",
+        "section s # ä 😀\n  title fi \"ä\\😀\" # ö\n",
+        "question q single\n  when (((((((((a = 1)))))))))\n",
+    ];
+    for text in cases {
+        check(text);
+    }
+}
+
+/// Pieces the generated files are made of.
+const PIECES: &[&str] = &[
+    "survey", "section", "end", "use", "question", "scale", "insert", "sections", "title", " ",
+    "  ", "\t", "\n", "\r\n", "\r", "\"", "\"\"\"", "\"\"", "\\", "#", "x", "fi", "ä", "😀",
+    "\u{3000}", "\u{301}", "_", "1",
+];
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(2000), ..ProptestConfig::default() })]
+
+    #[test]
+    fn generated_files_agree(pieces in proptest::collection::vec(proptest::sample::select(PIECES), 0..60)) {
+        check(&pieces.concat());
+    }
+}
