@@ -1,4 +1,4 @@
-//! Benchmarks: parse, check and IR of synthetic surveys of 100, 1,000 and
+//! Benchmarks: parse, check, and check plus `ir.json` of synthetic surveys of 100, 1,000 and
 //! 10,000 questions, and pathological inputs. `benches/README.md` has the
 //! numbers. Run with `cargo bench --bench check`; a quick run:
 //! `cargo bench --bench check -- --warm-up-time 1 --measurement-time 3`.
@@ -12,6 +12,11 @@ use lomake::source::FileId;
 
 #[path = "synth/mod.rs"]
 mod synth;
+
+// The allocator of the lomake binary (src/main.rs): the front end allocates
+// many small strings, and the benchmark should measure what users run.
+#[global_allocator]
+static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 
@@ -33,6 +38,23 @@ fn sizes(c: &mut Criterion) {
         group.throughput(Throughput::Bytes(text.len() as u64));
         group.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
             b.iter(|| check_and_ir(black_box(text)))
+        });
+    }
+    group.finish();
+
+    // Check + IR without writing `ir.json`: the target.
+    let mut group = c.benchmark_group("check");
+    for n in SIZES {
+        let text = synth::survey(n);
+        group.throughput(Throughput::Bytes(text.len() as u64));
+        group.bench_with_input(BenchmarkId::from_parameter(n), &text, |b, text| {
+            b.iter(|| {
+                check_source(
+                    "synthetic.survey",
+                    black_box(text),
+                    &CheckOptions::default(),
+                )
+            })
         });
     }
     group.finish();
