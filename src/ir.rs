@@ -178,12 +178,6 @@ impl std::ops::Index<&str> for Translations {
     }
 }
 
-impl FromIterator<(Lang, Translation)> for Translations {
-    fn from_iter<I: IntoIterator<Item = (Lang, Translation)>>(iter: I) -> Self {
-        Translations::from_vec(iter.into_iter().collect())
-    }
-}
-
 impl Serialize for Translations {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         use serde::ser::SerializeMap;

@@ -313,6 +313,7 @@ impl<'a> Checker<'a> {
                         );
                     } else {
                         self.languages.push(l.value.clone());
+                        self.shared_languages.push(ir::Lang::from(l.value.as_str()));
                     }
                 }
             }

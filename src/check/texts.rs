@@ -85,16 +85,14 @@ impl Checker<'_> {
                 }
                 continue;
             };
-            let raw = match (subst, t.multiline) {
-                (None, false) => t.raw.value.clone(),
-                (None, true) => markup::dedent(&t.raw.value),
-                (Some(_), false) => {
-                    self.substitute_text(&t.raw.value, lang, t.raw.span, true, subst)
+            let raw = if t.multiline {
+                let base = markup::dedent(&t.raw.value);
+                match subst {
+                    None => base,
+                    Some(_) => self.substitute_text(&base, lang, t.raw.span, false, subst),
                 }
-                (Some(_), true) => {
-                    let base = markup::dedent(&t.raw.value);
-                    self.substitute_text(&base, lang, t.raw.span, false, subst)
-                }
+            } else {
+                self.substitute_text(&t.raw.value, lang, t.raw.span, true, subst)
             };
             if raw.trim().is_empty() {
                 self.report(
@@ -165,9 +163,7 @@ impl Checker<'_> {
             }
         }
         self.identical_to_source(&out, found, translations);
-        if translations.iter().any(|t| t.reviewed.is_some()) {
-            self.stale_reviews(translations);
-        }
+        self.stale_reviews(translations);
         if let Some((limit, what)) = spss_limit(&key) {
             for t in translations {
                 let Some(index) = self.languages.iter().position(|l| *l == t.lang.value) else {
@@ -205,13 +201,6 @@ impl Checker<'_> {
                     );
                 }
             }
-        }
-        if self.shared_languages.len() != self.languages.len() {
-            self.shared_languages = self
-                .languages
-                .iter()
-                .map(|l| ir::Lang::from(l.as_str()))
-                .collect();
         }
         let translations = self
             .shared_languages
@@ -304,6 +293,10 @@ impl Checker<'_> {
     /// W052: a translation marked `reviewed` against another source text
     /// than the current one (docs/translations.md).
     fn stale_reviews(&mut self, translations: &[Translation]) {
+        // Most texts carry no marker: no fingerprint to compute then.
+        if !translations.iter().any(|t| t.reviewed.is_some()) {
+            return;
+        }
         let Some(source) = self.languages.first() else {
             return;
         };
