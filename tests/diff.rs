@@ -2,6 +2,8 @@
 //! `old.survey` → `new.survey`), the Barometer waves in all three formats, and
 //! the exit codes of the binary.
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -270,43 +272,13 @@ fn a_survey_is_identical_to_itself() {
 /// changed in a module since the last commit is a relabelled code.
 #[test]
 fn git_revisions() {
-    let git_ok = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !git_ok {
-        eprintln!("git is not installed: skipping");
+    if !common::git::available() {
         return;
     }
     let dir = std::env::temp_dir().join(format!("lomake-diff-git-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(dir.join("common")).unwrap();
-    let git = |args: &[&str]| {
-        let out = Command::new("git")
-            .args([
-                "-c",
-                "user.name=Lomake Test",
-                "-c",
-                "user.email=test@example.invalid",
-            ])
-            .args([
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .current_dir(&dir)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .unwrap();
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    };
+    let git = |args: &[&str]| common::git::run(&dir, args);
     let module = |yes_fi: &str, yes_en: &str| {
         format!(
             "list answers nominal\n  option 1\n    fi \"{yes_fi}\"\n    en \"{yes_en}\"\n  option 2\n    fi \"Ei\"\n    en \"No\"\n"

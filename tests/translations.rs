@@ -7,6 +7,8 @@
 //! small repository there with their own author identity (`-c user.name`,
 //! no global or system configuration).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
@@ -48,28 +50,7 @@ impl Dir {
     }
 
     fn git(&self, args: &[&str]) {
-        let out = Command::new("git")
-            .args([
-                "-c",
-                "user.name=Lomake Test",
-                "-c",
-                "user.email=test@example.invalid",
-                "-c",
-                "commit.gpgsign=false",
-                "-c",
-                "init.defaultBranch=main",
-            ])
-            .args(args)
-            .current_dir(&self.path)
-            .env("GIT_CONFIG_GLOBAL", "/dev/null")
-            .env("GIT_CONFIG_NOSYSTEM", "1")
-            .output()
-            .expect("run git");
-        assert!(
-            out.status.success(),
-            "git {args:?}: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
+        common::git::run(&self.path, args);
     }
 
     fn commit(&self, message: &str) {
@@ -90,17 +71,6 @@ fn stdout(o: &Output) -> String {
 
 fn stderr(o: &Output) -> String {
     String::from_utf8_lossy(&o.stderr).into_owned()
-}
-
-fn has_git() -> bool {
-    let ok = Command::new("git")
-        .arg("--version")
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if !ok {
-        eprintln!("git is not installed: skipping");
-    }
-    ok
 }
 
 fn fixtures() -> PathBuf {
@@ -169,7 +139,7 @@ const MODULE: &str = r#"scale yes3 nominal
 
 #[test]
 fn a_changed_source_text_is_reported_since_a_revision_until_reviewed() {
-    if !has_git() {
+    if !common::git::available() {
         return;
     }
     let d = Dir::new("since");
@@ -312,7 +282,7 @@ fn markers_without_git_and_review_by_key() {
 
 #[test]
 fn the_git_loader_reads_a_survey_and_its_modules_at_a_revision() {
-    if !has_git() {
+    if !common::git::available() {
         return;
     }
     let d = Dir::new("loader");

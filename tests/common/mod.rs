@@ -1,10 +1,13 @@
-//! Shared by tests/review.rs and tests/codebook.rs: the review fixture
+//! Shared by the integration tests: git in a temporary repository
+//! (`git.rs`); for tests/review.rs and tests/codebook.rs, the review fixture
 //! (`tests/fixtures/review/kinds.survey`) and hand-made wave lineage on
 //! some of its variables (what the checker's lineage pass fills in from
 //! `continues`): every class of change, and reasons for a break with
 //! hostile texts, which no real wave needs to have.
 
 #![allow(dead_code)]
+
+pub mod git;
 
 use std::path::{Path, PathBuf};
 
