@@ -37,7 +37,7 @@ pub(crate) struct Decl {
 struct Earlier {
     survey: Survey,
     /// Where each of its variables is declared (in the merged source map).
-    spans: BTreeMap<String, Span>,
+    spans: super::names::VariableSpans,
 }
 
 pub(super) struct Pass<'a> {
@@ -232,13 +232,7 @@ impl Pass<'_> {
                 };
                 let own = *new_var == d.variable;
                 if own {
-                    self.report_breaks(
-                        &lin,
-                        nv,
-                        d,
-                        waves[*w].spans.get(old_var).copied(),
-                        &mut out,
-                    );
+                    self.report_breaks(&lin, nv, d, waves[*w].spans.get(old_var), &mut out);
                 }
                 lineages.push((i, lin));
             }
@@ -427,12 +421,7 @@ impl Pass<'_> {
             }
             let spans = checked
                 .variable_spans
-                .into_iter()
-                .map(|(n, s)| {
-                    let file = remap.get(&s.file).copied().unwrap_or(s.file);
-                    (n, Span { file, ..s })
-                })
-                .collect();
+                .map_files(|file| remap.get(&file).copied().unwrap_or(file));
             waves.push(Earlier {
                 survey: earlier,
                 spans,

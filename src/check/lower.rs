@@ -579,7 +579,7 @@ impl<'a> Checker<'a> {
                             .help("a declared missing answer has no text to specify; drop `other`"),
                         );
                     }
-                    let key = format!("{name}.option.{}", code.value);
+                    let key = concat(&[name, ".option.", Decimal::new(code.value).as_str()]);
                     let label = self.text(key, texts, code.span, subst);
                     options.push(ir::AnswerOption {
                         code: code.value,
@@ -880,21 +880,34 @@ impl<'a> Checker<'a> {
                         outer: insert_when.into_iter().collect(),
                         at: span,
                     });
-                    let title =
-                        self.req_text(e.item, "title", &format!("section.{name}.title"), subst);
-                    let intro =
-                        self.opt_text(e.item, "intro", &format!("section.{name}.intro"), subst);
-                    let mut note =
-                        self.opt_text(e.item, "note", &format!("section.{name}.note"), subst);
+                    let title = self.req_text(
+                        e.item,
+                        "title",
+                        &concat(&["section.", &name, ".title"]),
+                        subst,
+                    );
+                    let intro = self.opt_text(
+                        e.item,
+                        "intro",
+                        &concat(&["section.", &name, ".intro"]),
+                        subst,
+                    );
+                    let mut note = self.opt_text(
+                        e.item,
+                        "note",
+                        &concat(&["section.", &name, ".note"]),
+                        subst,
+                    );
                     if note.is_none()
                         && let Some((span, ts)) = insert_note
                     {
-                        note = Some(self.text(format!("section.{name}.note"), ts, span, None));
+                        note =
+                            Some(self.text(concat(&["section.", &name, ".note"]), ts, span, None));
                     }
                     sections.push(ir::Section {
                         name: name.clone(),
                         title: title
-                            .unwrap_or_else(|| empty_text(&format!("section.{name}.title"))),
+                            .unwrap_or_else(|| empty_text(&concat(&["section.", &name, ".title"]))),
                         intro,
                         note,
                         condition: Condition::and(insert_cond.clone(), own),
@@ -999,13 +1012,13 @@ impl<'a> Checker<'a> {
                 if item.kind.as_ref().is_some_and(|k| k.value == "grid") {
                     for p in &item.properties {
                         if let PropertyValue::GridItem { name: id, .. } = &p.value {
-                            out.push(format!("{name}_{}", id.value));
+                            out.push(concat(&[&name, "_", &id.value]));
                         }
                     }
                 } else {
                     out.push(name.clone());
                 }
-                out.push(format!("{name}_other"));
+                out.push(concat(&[&name, "_other"]));
             }
             Keyword::Hidden => out.push(name),
             _ => {}
@@ -1059,7 +1072,7 @@ impl<'a> Checker<'a> {
             at: name_span,
         });
         let condition = Condition::and(outer, own);
-        let key = |k: &str| format!("{name}.{k}");
+        let key = |k: &str| concat(&[&name, ".", k]);
         let mut note = self.opt_text(item, "note", &key("note"), subst);
         if note.is_none()
             && let Some((span, ts)) = insert_note
@@ -1083,17 +1096,7 @@ impl<'a> Checker<'a> {
                     self.report(d);
                 }
                 // Element names are unique: forms and codebooks refer to them.
-                self.declare(
-                    &name,
-                    name_span,
-                    Some(Generated {
-                        what: "display text",
-                        why:
-                            "a display text's name is one of the survey's names, like a question's"
-                                .into(),
-                    }),
-                    scope,
-                );
+                self.declare(&name, name_span, Some(Generated::Display), scope);
                 return Some((
                     ir::Element {
                         name,
@@ -1411,7 +1414,7 @@ impl<'a> Checker<'a> {
                 else {
                     continue;
                 };
-                let vname = format!("{name}_{}", id.value);
+                let vname = concat(&[&name, "_", &id.value]);
                 if let Some(first) = ids.get(&id.value) {
                     self.report(
                         Diagnostic::new(
@@ -1444,11 +1447,14 @@ impl<'a> Checker<'a> {
                     continue;
                 }
                 let item_text =
-                    self.text(format!("{name}.item.{}", id.value), texts, id.span, subst);
+                    self.text(concat(&[&name, ".item.", &id.value]), texts, id.span, subst);
                 let vlabel = match item_label {
-                    Some((span, ts)) => {
-                        self.text(format!("{name}.item.{}.label", id.value), ts, *span, subst)
-                    }
+                    Some((span, ts)) => self.text(
+                        concat(&[&name, ".item.", &id.value, ".label"]),
+                        ts,
+                        *span,
+                        subst,
+                    ),
                     None => ir::Text {
                         key: item_text.key.clone(),
                         translations: item_text.translations.clone(),
@@ -1460,12 +1466,8 @@ impl<'a> Checker<'a> {
                 self.declare(
                     &vname,
                     id.span,
-                    Some(Generated {
-                        what: "grid item variable",
-                        why: format!(
-                            "grid `{name}` stores the answer to its item `{}` in the variable `{vname}`",
-                            id.value
-                        ),
+                    Some(Generated::GridItem {
+                        element: name.len(),
                     }),
                     scope,
                 );
@@ -1502,17 +1504,7 @@ impl<'a> Checker<'a> {
             }
             // The grid's own name is taken too, though its data are the
             // items' variables.
-            self.declare(
-                &name,
-                name_span,
-                Some(Generated {
-                    what: "grid",
-                    why: format!(
-                        "a grid's name is one of the survey's names; its items' variables are `{name}_a` …"
-                    ),
-                }),
-                scope,
-            );
+            self.declare(&name, name_span, Some(Generated::Grid), scope);
             scope.grids.insert(
                 name.to_ascii_lowercase(),
                 items.iter().map(|i| i.variable.clone()).collect(),
@@ -1527,7 +1519,10 @@ impl<'a> Checker<'a> {
                 _ => Vec::new(),
             };
             let columns = if kind == ElementKind::Multiple {
-                codes.iter().map(|c| format!("{name}_{c}")).collect()
+                codes
+                    .iter()
+                    .map(|c| concat(&[&name, "_", Decimal::new(*c).as_str()]))
+                    .collect()
             } else {
                 vec![name.clone()]
             };
@@ -1541,11 +1536,9 @@ impl<'a> Checker<'a> {
                     self.declare(
                         c,
                         name_span,
-                        Some(Generated {
-                            what: "flat data column",
-                            why: format!(
-                                "multiple-choice `{name}` stores option {code} in the flat data column `{c}`"
-                            ),
+                        Some(Generated::Column {
+                            element: name.len(),
+                            code: *code,
                         }),
                         scope,
                     );
@@ -1576,9 +1569,9 @@ impl<'a> Checker<'a> {
             let others = &l.others;
             for (i, (code, option_label)) in others.iter().enumerate() {
                 let oname = if i == 0 {
-                    format!("{name}_other")
+                    concat(&[&name, "_other"])
                 } else {
-                    format!("{name}_other{code}")
+                    concat(&[&name, "_other", Decimal::new(*code).as_str()])
                 };
                 if let Some(d) = check_name(&oname, name_span) {
                     self.report(d.note("this is the text variable of an \"other\" option"));
@@ -1586,12 +1579,9 @@ impl<'a> Checker<'a> {
                 self.declare(
                     &oname,
                     name_span,
-                    Some(Generated {
-                        what: "\"other\" text variable",
-                        why: format!(
-                            "`{name}` stores the text typed for its \"other\" option {} in `{oname}`",
-                            *code
-                        ),
+                    Some(Generated::Other {
+                        element: name.len(),
+                        code: *code,
                     }),
                     scope,
                 );
@@ -1610,7 +1600,7 @@ impl<'a> Checker<'a> {
                 let olabel = other_label(
                     label.as_ref(),
                     option_label.as_ref(),
-                    &format!("{oname}.label"),
+                    &concat(&[&oname, ".label"]),
                 );
                 scope.vars.insert(
                     oname.to_ascii_lowercase(),
@@ -1754,13 +1744,7 @@ impl<'a> Checker<'a> {
         }
     }
 
-    fn declare(
-        &mut self,
-        name: &str,
-        span: Span,
-        generated: Option<Generated<'_>>,
-        scope: &mut Scope,
-    ) {
+    fn declare(&mut self, name: &str, span: Span, generated: Option<Generated>, scope: &mut Scope) {
         let _ = &scope;
         if let Some(d) = self.names.declare(name, span, generated) {
             self.report(d);
@@ -1823,11 +1807,64 @@ struct ListInfo {
     others: Vec<(i64, Option<ir::Text>)>,
 }
 
+/// `parts` joined into one string of exactly their length: the keys and
+/// generated names of every question, built without the formatting
+/// machinery (which costs several times more per call).
+fn concat(parts: &[&str]) -> String {
+    let mut out = String::with_capacity(parts.iter().map(|p| p.len()).sum());
+    for p in parts {
+        out.push_str(p);
+    }
+    out
+}
+
+/// A code in decimal, written into a buffer on the stack.
+struct Decimal {
+    buf: [u8; 20],
+    start: usize,
+}
+
+impl Decimal {
+    fn new(n: i64) -> Decimal {
+        let mut buf = [0u8; 20];
+        let mut start = buf.len();
+        let mut v = n.unsigned_abs();
+        loop {
+            start -= 1;
+            buf[start] = b'0' + (v % 10) as u8;
+            v /= 10;
+            if v == 0 {
+                break;
+            }
+        }
+        if n < 0 {
+            start -= 1;
+            buf[start] = b'-';
+        }
+        Decimal { buf, start }
+    }
+
+    fn as_str(&self) -> &str {
+        std::str::from_utf8(&self.buf[self.start..]).expect("ASCII digits")
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::same_label;
+    use super::{Decimal, concat, same_label};
 
     proptest::proptest! {
+        /// Keys and generated names read as `format!` would write them.
+        #[test]
+        fn decimal_and_concat_match_format(n in proptest::num::i64::ANY, a in "[a-z_]{0,12}") {
+            let d = Decimal::new(n);
+            proptest::prop_assert_eq!(d.as_str(), n.to_string());
+            proptest::prop_assert_eq!(
+                concat(&[&a, "_", Decimal::new(n).as_str()]),
+                format!("{a}_{n}")
+            );
+        }
+
         /// `same_label` is exactly "equal after `to_lowercase`", also for
         /// letters whose lowercase depends on their place (final sigma) or
         /// takes more characters (İ).

@@ -21,6 +21,8 @@ mod names;
 mod routing;
 mod texts;
 
+pub use names::VariableSpans;
+
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
 use std::rc::Rc;
@@ -53,7 +55,7 @@ pub struct Checked {
     /// The file is a module (no `survey` header): checked for its own sake.
     pub is_module: bool,
     /// Where each variable is declared.
-    pub variable_spans: BTreeMap<String, Span>,
+    pub variable_spans: VariableSpans,
 }
 
 impl Checked {
@@ -157,7 +159,7 @@ fn check_loaded(
             let found = routing::report(s, &checker.routing_sections, &checker.routing_elements);
             checker.diagnostics.extend(found);
         }
-        variable_spans = checker.names.spans();
+        variable_spans = std::mem::take(&mut checker.names).into_spans();
         let clean = !checker.diagnostics.iter().any(Diagnostic::is_error)
             && !diagnostics.iter().any(Diagnostic::is_error);
         if clean && !options.skip_lineage {

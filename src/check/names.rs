@@ -1,7 +1,7 @@
 //! Variable names: the rules every name in the response data must follow.
 
 use crate::diagnostics::{Code, Diagnostic};
-use crate::source::Span;
+use crate::source::{FileId, Span};
 
 /// SPSS reserved words: never valid as variable names.
 pub const RESERVED: &[&str] = &[
@@ -16,23 +16,114 @@ pub const MAX_NAME: usize = 32;
 /// Names declared so far, by lowercase name, with where they came from.
 #[derive(Default, Debug)]
 pub struct NameTable {
-    seen: super::fasthash::FastMap<String, (String, Span, Option<String>)>,
+    seen: super::fasthash::FastMap<String, (String, Span, Option<Generated>)>,
 }
 
-/// A variable name the compiler derives from a question: what kind of
-/// variable it is ("grid item variable") and where it comes from.
-pub struct Generated<'a> {
-    pub what: &'a str,
-    pub why: String,
+/// Where each variable of a checked survey is declared, by its name as
+/// written: looked up by name only (the map has no order).
+#[derive(Default, Debug)]
+pub struct VariableSpans(super::fasthash::FastMap<String, Span>);
+
+impl VariableSpans {
+    pub fn get(&self, name: &str) -> Option<Span> {
+        self.0.get(name).copied()
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// The same spans with their files renumbered (when the files join
+    /// another source map).
+    pub fn map_files(mut self, f: impl Fn(FileId) -> FileId) -> VariableSpans {
+        for span in self.0.values_mut() {
+            span.file = f(span.file);
+        }
+        self
+    }
+}
+
+/// A name the compiler derives from an element (or an element's name that
+/// the data also use), and so where it comes from: told when it clashes.
+/// Kept as these few numbers, not as the sentence, which is written only
+/// for a clash: the derived names of every question would otherwise each
+/// cost a formatted string.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Generated {
+    /// A display text's name.
+    Display,
+    /// A grid's own name.
+    Grid,
+    /// `<grid>_<item>`; `element` is the length of the grid's name.
+    GridItem { element: usize },
+    /// `<question>_<code>`, a multiple choice's flat data column.
+    Column { element: usize, code: i64 },
+    /// `<question>_other…`, the text of an "other" option.
+    Other { element: usize, code: i64 },
+}
+
+impl Generated {
+    /// What the name is.
+    pub fn what(self) -> &'static str {
+        match self {
+            Generated::Display => "display text",
+            Generated::Grid => "grid",
+            Generated::GridItem { .. } => "grid item variable",
+            Generated::Column { .. } => "flat data column",
+            Generated::Other { .. } => "\"other\" text variable",
+        }
+    }
+
+    /// Why the name is taken; `name` is the name itself.
+    pub fn why(self, name: &str) -> String {
+        let split = |at: usize| {
+            (
+                name.get(..at).unwrap_or(name),
+                name.get(at + 1..).unwrap_or(""),
+            )
+        };
+        match self {
+            Generated::Display => {
+                "a display text's name is one of the survey's names, like a question's".into()
+            }
+            Generated::Grid => format!(
+                "a grid's name is one of the survey's names; its items' variables are `{name}_a` …"
+            ),
+            Generated::GridItem { element } => {
+                let (grid, item) = split(element);
+                format!(
+                    "grid `{grid}` stores the answer to its item `{item}` in the variable `{name}`"
+                )
+            }
+            Generated::Column { element, code } => {
+                let (question, _) = split(element);
+                format!(
+                    "multiple-choice `{question}` stores option {code} in the flat data column `{name}`"
+                )
+            }
+            Generated::Other { element, code } => {
+                let (question, _) = split(element);
+                format!(
+                    "`{question}` stores the text typed for its \"other\" option {code} in `{name}`"
+                )
+            }
+        }
+    }
 }
 
 impl NameTable {
     /// Every declared name (as written) and where it was declared.
-    pub fn spans(&self) -> std::collections::BTreeMap<String, Span> {
-        self.seen
-            .values()
-            .map(|(name, span, _)| (name.clone(), *span))
-            .collect()
+    pub fn into_spans(self) -> VariableSpans {
+        VariableSpans(
+            self.seen
+                .into_values()
+                .map(|(name, span, _)| (name, span))
+                .collect(),
+        )
     }
 
     /// Registers a variable name; reports a duplicate (ignoring case).
@@ -41,7 +132,7 @@ impl NameTable {
         &mut self,
         name: &str,
         span: Span,
-        generated: Option<Generated<'_>>,
+        generated: Option<Generated>,
     ) -> Option<Diagnostic> {
         let key = name.to_ascii_lowercase();
         if let Some((first, first_span, first_why)) = self.seen.get(&key) {
@@ -55,23 +146,20 @@ impl NameTable {
             )
             .at(
                 span,
-                generated
-                    .as_ref()
-                    .map_or("second definition".to_string(), |g| {
-                        format!("{} `{name}`", g.what)
-                    }),
+                generated.map_or("second definition".to_string(), |g| {
+                    format!("{} `{name}`", g.what())
+                }),
             )
             .with(*first_span, "first defined here");
             if let Some(why) = first_why {
-                d = d.note(why.clone());
+                d = d.note(why.why(first));
             }
-            if let Some(g) = &generated {
-                d = d.note(g.why.clone());
+            if let Some(g) = generated {
+                d = d.note(g.why(name));
             }
             return Some(d.help("rename one of them"));
         }
-        self.seen
-            .insert(key, (name.to_string(), span, generated.map(|g| g.why)));
+        self.seen.insert(key, (name.to_string(), span, generated));
         None
     }
 
