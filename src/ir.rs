@@ -87,6 +87,18 @@ impl Translations {
         out
     }
 
+    /// Translations in the given order, each language once (which the
+    /// caller guarantees).
+    pub fn from_unique(list: Vec<(Lang, Translation)>) -> Translations {
+        debug_assert!(
+            list.iter()
+                .enumerate()
+                .all(|(i, (l, _))| !list[..i].iter().any(|(k, _)| k == l)),
+            "a language twice"
+        );
+        Translations(Arc::new(list))
+    }
+
     pub fn get(&self, lang: &str) -> Option<&Translation> {
         self.0.iter().find(|(l, _)| **l == *lang).map(|(_, t)| t)
     }

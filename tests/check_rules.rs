@@ -83,3 +83,66 @@ fn variables_of_different_kinds_are_not_compared() {
     );
     assert!(codes(&same).0.is_empty());
 }
+
+/// Translations written in another order than the survey's languages reach
+/// the IR in the survey's order; copies of the source text are reported
+/// per copy, in source order; a repeated or unknown language is reported
+/// once, as that, without a second "missing" error.
+#[test]
+fn translations_in_any_order() {
+    let text = |lines: &str| {
+        format!(
+            "survey s\n  version \"1\"\n  languages fi sv en\n  title\n    fi \"S\"\n    sv \"S\"\n    en \"S\"\nsection p\n  title\n    fi \"P\"\n    sv \"P\"\n    en \"P\"\nquestion q text\n  label\n    en \"L\"\n    fi \"L\"\n    sv \"L\"\n  text\n{lines}"
+        )
+    };
+    let c = check_source(
+        "t.survey",
+        &text("    en \"Question text?\"\n    sv \"Frågetext?\"\n    fi \"Kysymysteksti?\"\n"),
+        &CheckOptions::default(),
+    );
+    assert!(c.diagnostics.is_empty(), "{:?}", c.diagnostics);
+    let survey = c.survey.unwrap();
+    let t = survey.variable("q").unwrap().text.as_ref().unwrap();
+    assert_eq!(
+        t.translations.keys().collect::<Vec<_>>(),
+        ["fi", "sv", "en"]
+    );
+    assert_eq!(t.translations["sv"].raw, "Frågetext?");
+
+    // The Finnish text copied into English (a text the same in every
+    // language would be a name, and fine).
+    let c = check_source(
+        "t.survey",
+        &text("    en \"Kaksi sanaa\"\n    fi \"Kaksi sanaa\"\n    sv \"Två ord\"\n"),
+        &CheckOptions::default(),
+    );
+    let copies: Vec<(Code, String)> = c
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.clone()))
+        .collect();
+    assert_eq!(
+        copies,
+        [(
+            Code::IdenticalTranslation,
+            "the `en` text is the `fi` text, word for word".to_string()
+        )]
+    );
+    let text_of = |q: &lomake::ir::Survey| q.variable("q").unwrap().text.clone().unwrap();
+    assert_eq!(
+        text_of(c.survey.as_ref().unwrap())
+            .translations
+            .keys()
+            .collect::<Vec<_>>(),
+        ["fi", "sv", "en"]
+    );
+
+    // `sv` twice (the second is the missing `en`), and `de`.
+    let c = check_source(
+        "t.survey",
+        &text("    sv \"Fråga?\"\n    fi \"Kysymys?\"\n    sv \"Question?\"\n    de \"Frage?\"\n"),
+        &CheckOptions::default(),
+    );
+    let codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
+    assert_eq!(codes, [Code::DuplicateTranslation, Code::UnknownLanguage]);
+}

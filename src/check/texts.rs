@@ -17,71 +17,31 @@ impl Checker<'_> {
         at: Span,
         subst: Option<&Subst>,
     ) -> ir::Text {
-        // The translations by the survey's language index: the IR keeps the
-        // survey's language order, whatever the source order.
-        let mut out: Vec<Option<ir::Translation>> = Vec::new();
-        out.resize_with(self.languages.len(), || None);
+        // The translations found, with their language's index in the
+        // survey's languages (the IR keeps that order, whatever the
+        // source's) and their source line.
+        let mut found: Vec<(usize, &Translation, ir::Translation)> =
+            Vec::with_capacity(translations.len().min(self.languages.len()));
+        let mut in_order = true;
         let mut misplaced = 0usize;
         for (n, t) in translations.iter().enumerate() {
             let lang = t.lang.value.as_str();
-            if let Some(first) = translations[..n].iter().find(|f| f.lang.value == lang) {
+            let index = self.languages.iter().position(|l| l == lang);
+            // A language given before: in `found` when it is one of the
+            // survey's (its first translation always is).
+            let again = match index {
+                Some(i) => found.iter().any(|(j, ..)| *j == i),
+                None => translations[..n].iter().any(|f| f.lang.value == lang),
+            };
+            if again {
                 misplaced += 1;
-                let absent = self.absent_languages(translations);
-                let d = Diagnostic::new(
-                    Code::DuplicateTranslation,
-                    format!("two `{lang}` translations of one text"),
-                )
-                .at(t.lang.span, "second translation")
-                .with(first.lang.span, "first translation");
-                let d = match absent.as_slice() {
-                    [] => d.help("keep one of them"),
-                    [one] => d
-                        .note(format!("this text has no `{one}` translation"))
-                        .help(format!(
-                            "if this is the `{one}` text, write `{one}` before it"
-                        )),
-                    more => d
-                        .note(format!(
-                            "this text has no {} translation",
-                            more.iter()
-                                .map(|l| format!("`{l}`"))
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                        .help("give this line the language it is written in"),
-                };
-                self.report(d);
+                self.duplicate_translation(translations, n);
                 continue;
             }
-            let Some(index) = self.languages.iter().position(|l| l == lang) else {
+            let Some(index) = index else {
                 if !self.languages.is_empty() {
                     misplaced += 1;
-                    let absent = self.absent_languages(translations);
-                    let d = Diagnostic::new(
-                        Code::UnknownLanguage,
-                        format!("`{lang}` is not one of the survey's languages"),
-                    )
-                    .at(t.lang.span, "unknown language")
-                    .note(format!(
-                        "the survey's languages: {}",
-                        self.languages.join(", ")
-                    ));
-                    // Prefer a language this text lacks.
-                    let suggestion =
-                        crate::diagnostics::did_you_mean(lang, absent.iter().map(String::as_str))
-                            .or_else(|| {
-                                crate::diagnostics::did_you_mean(
-                                    lang,
-                                    self.languages.iter().map(String::as_str),
-                                )
-                            });
-                    let d = match suggestion {
-                        Some(s) => d.help(format!(
-                            "did you mean `{s}`? To translate into `{lang}`, add it to `languages` in the survey header"
-                        )),
-                        None => d.help("add the language to `languages` in the survey header"),
-                    };
-                    self.report(d);
+                    self.unknown_language(translations, n);
                 }
                 continue;
             };
@@ -92,7 +52,10 @@ impl Checker<'_> {
                     Some(_) => self.substitute_text(&base, lang, t.raw.span, false, subst),
                 }
             } else {
-                self.substitute_text(&t.raw.value, lang, t.raw.span, true, subst)
+                match subst {
+                    None => t.raw.value.clone(),
+                    Some(_) => self.substitute_text(&t.raw.value, lang, t.raw.span, true, subst),
+                }
             };
             if raw.trim().is_empty() {
                 self.report(
@@ -101,46 +64,24 @@ impl Checker<'_> {
                         .help("write the text, or remove the translation line"),
                 );
             }
-            // Where a piece of `raw` is in the source, when the two agree.
-            let exact = !t.multiline && raw == t.raw.value;
             let (translation, issues) =
                 ir::Translation::parse(raw, t.reviewed.as_ref().map(|r| r.value.clone()));
             for issue in issues {
-                let raw = &translation.raw;
-                match issue {
-                    MarkupIssue::BadLink { href } => self.report(
-                        Diagnostic::new(Code::BadLink, format!("link target `{href}` is not allowed"))
-                            .at(
-                                raw.find(&format!("]({href})"))
-                                    .filter(|_| exact)
-                                    .map_or(t.raw.span, |at| {
-                                        let start = t.raw.span.start as usize + at + 2;
-                                        Span::new(t.raw.span.file, start, start + href.len())
-                                    }),
-                                "not a web or e-mail address",
-                            )
-                            .help("links must start with https:, http: or mailto:"),
-                    ),
-                    MarkupIssue::Unclosed { marker } => self.report(
-                        Diagnostic::new(
-                            Code::UnclosedMarkup,
-                            format!("`{marker}` starts emphasis that never ends"),
-                        )
-                        .at(t.raw.span, "in this text")
-                        .help(format!("close it with another `{marker}`, or write `\\{marker}` for the character itself")),
-                    ),
-                }
+                self.markup_issue(issue, t, &translation.raw);
             }
-            out[index] = Some(translation);
+            in_order &= found.last().is_none_or(|(j, ..)| *j < index);
+            found.push((index, t, translation));
         }
-        let found = out.iter().filter(|t| t.is_some()).count();
-        if found < self.languages.len() {
+        if !in_order {
+            found.sort_by_key(|(i, ..)| *i);
+        }
+        if found.len() < self.languages.len() {
             let missing: Vec<&String> = self
                 .languages
                 .iter()
-                .zip(&out)
-                .filter(|(_, t)| t.is_none())
-                .map(|(l, _)| l)
+                .enumerate()
+                .filter(|(i, _)| !found.iter().any(|(j, ..)| j == i))
+                .map(|(_, l)| l)
                 .collect();
             // Missing translations already explained by a duplicate or
             // unknown language code are not reported again.
@@ -162,55 +103,143 @@ impl Checker<'_> {
                 self.report(d);
             }
         }
-        self.identical_to_source(&out, found, translations);
+        self.identical_to_source(&found, translations);
         self.stale_reviews(translations);
         if let Some((limit, what)) = spss_limit(&key) {
-            for t in translations {
-                let Some(index) = self.languages.iter().position(|l| *l == t.lang.value) else {
+            for (_, t, tr) in &found {
+                if tr.plain().len() <= limit {
                     continue;
-                };
-                if let Some(tr) = &out[index]
-                    && tr.plain().len() > limit
-                {
-                    // An option label is a value label only where the list
-                    // is the values of a column (not a multiple choice's
-                    // 0/1 columns): decided once the survey is lowered.
-                    if let Some((list, _)) = key.split_once(".option.") {
-                        self.long_option_labels.push((
-                            list.to_string(),
-                            t.lang.value.clone(),
-                            tr.plain().len(),
-                            t.raw.span,
-                        ));
-                        continue;
-                    }
-                    self.report(
-                        Diagnostic::new(
-                            Code::SpssLabelTooLong,
-                            format!(
-                                "this `{}` {what} is {} bytes in UTF-8; SPSS keeps {limit}",
-                                t.lang.value,
-                                tr.plain().len()
-                            ),
-                        )
-                        .at(t.raw.span, format!("over {limit} bytes"))
-                        .note("letters like ä and ö take two bytes each")
-                        .help(format!(
-                            "shorten it to {limit} bytes; otherwise SPSS files get it cut short (the codebooks keep the full text)"
-                        )),
-                    );
                 }
+                // An option label is a value label only where the list is
+                // the values of a column (not a multiple choice's 0/1
+                // columns): decided once the survey is lowered.
+                if let Some(list) = key.split_once(".option.").map(|(list, _)| list) {
+                    self.long_option_labels.push((
+                        list.to_string(),
+                        t.lang.value.clone(),
+                        tr.plain().len(),
+                        t.raw.span,
+                    ));
+                    continue;
+                }
+                self.report(
+                    Diagnostic::new(
+                        Code::SpssLabelTooLong,
+                        format!(
+                            "this `{}` {what} is {} bytes in UTF-8; SPSS keeps {limit}",
+                            t.lang.value,
+                            tr.plain().len()
+                        ),
+                    )
+                    .at(t.raw.span, format!("over {limit} bytes"))
+                    .note("letters like ä and ö take two bytes each")
+                    .help(format!(
+                        "shorten it to {limit} bytes; otherwise SPSS files get it cut short (the codebooks keep the full text)"
+                    )),
+                );
             }
         }
-        let translations = self
-            .shared_languages
-            .iter()
-            .zip(out)
-            .filter_map(|(l, t)| Some((l.clone(), t?)))
+        let translations = found
+            .into_iter()
+            .map(|(i, _, t)| (self.shared_languages[i].clone(), t))
             .collect::<Vec<_>>();
         ir::Text {
             key,
-            translations: ir::Translations::from_vec(translations),
+            translations: ir::Translations::from_unique(translations),
+        }
+    }
+
+    /// E052: the `n`th translation repeats an earlier one's language.
+    fn duplicate_translation(&mut self, translations: &[Translation], n: usize) {
+        let t = &translations[n];
+        let lang = t.lang.value.as_str();
+        let Some(first) = translations[..n].iter().find(|f| f.lang.value == lang) else {
+            return;
+        };
+        let absent = self.absent_languages(translations);
+        let d = Diagnostic::new(
+            Code::DuplicateTranslation,
+            format!("two `{lang}` translations of one text"),
+        )
+        .at(t.lang.span, "second translation")
+        .with(first.lang.span, "first translation");
+        let d = match absent.as_slice() {
+            [] => d.help("keep one of them"),
+            [one] => d
+                .note(format!("this text has no `{one}` translation"))
+                .help(format!(
+                    "if this is the `{one}` text, write `{one}` before it"
+                )),
+            more => d
+                .note(format!(
+                    "this text has no {} translation",
+                    more.iter()
+                        .map(|l| format!("`{l}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+                .help("give this line the language it is written in"),
+        };
+        self.report(d);
+    }
+
+    /// The `n`th translation is in a language the survey does not have.
+    fn unknown_language(&mut self, translations: &[Translation], n: usize) {
+        let t = &translations[n];
+        let lang = t.lang.value.as_str();
+        let absent = self.absent_languages(translations);
+        let d = Diagnostic::new(
+            Code::UnknownLanguage,
+            format!("`{lang}` is not one of the survey's languages"),
+        )
+        .at(t.lang.span, "unknown language")
+        .note(format!(
+            "the survey's languages: {}",
+            self.languages.join(", ")
+        ));
+        // Prefer a language this text lacks.
+        let suggestion = crate::diagnostics::did_you_mean(lang, absent.iter().map(String::as_str))
+            .or_else(|| {
+                crate::diagnostics::did_you_mean(lang, self.languages.iter().map(String::as_str))
+            });
+        let d = match suggestion {
+            Some(s) => d.help(format!(
+                "did you mean `{s}`? To translate into `{lang}`, add it to `languages` in the survey header"
+            )),
+            None => d.help("add the language to `languages` in the survey header"),
+        };
+        self.report(d);
+    }
+
+    /// A problem in a translation's markup; `raw` is its text (after
+    /// indentation stripping and substitution).
+    fn markup_issue(&mut self, issue: MarkupIssue, t: &Translation, raw: &str) {
+        match issue {
+            MarkupIssue::BadLink { href } => {
+                // Where the link is in the source, when the two agree.
+                let exact = !t.multiline && raw == t.raw.value;
+                self.report(
+                    Diagnostic::new(Code::BadLink, format!("link target `{href}` is not allowed"))
+                        .at(
+                            raw.find(&format!("]({href})"))
+                                .filter(|_| exact)
+                                .map_or(t.raw.span, |at| {
+                                    let start = t.raw.span.start as usize + at + 2;
+                                    Span::new(t.raw.span.file, start, start + href.len())
+                                }),
+                            "not a web or e-mail address",
+                        )
+                        .help("links must start with https:, http: or mailto:"),
+                )
+            }
+            MarkupIssue::Unclosed { marker } => self.report(
+                Diagnostic::new(
+                    Code::UnclosedMarkup,
+                    format!("`{marker}` starts emphasis that never ends"),
+                )
+                .at(t.raw.span, "in this text")
+                .help(format!("close it with another `{marker}`, or write `\\{marker}` for the character itself")),
+            ),
         }
     }
 
@@ -230,22 +259,18 @@ impl Checker<'_> {
     /// places and organisations legitimately are).
     fn identical_to_source(
         &mut self,
-        out: &[Option<ir::Translation>],
-        found: usize,
+        found: &[(usize, &Translation, ir::Translation)],
         translations: &[Translation],
     ) {
-        let Some(Some(src)) = out.first() else {
+        let Some((0, _, src)) = found.first() else {
             return;
         };
-        if found < 2 {
+        if found.len() < 2 {
             return;
         }
         // Cheap first: is any other translation the source text at all?
-        let copies = out[1..]
-            .iter()
-            .filter(|t| t.as_ref().is_some_and(|t| t.raw == src.raw))
-            .count();
-        if copies == 0 || (found == self.languages.len() && copies == found - 1) {
+        let copies = found[1..].iter().filter(|(.., t)| t.raw == src.raw).count();
+        if copies == 0 || (found.len() == self.languages.len() && copies == found.len() - 1) {
             return;
         }
         let words = src
@@ -261,25 +286,19 @@ impl Checker<'_> {
             .iter()
             .find(|t| t.lang.value == source)
             .map(|t| t.raw.span);
-        let mut copied = Vec::new();
-        for t in translations {
-            let lang = t.lang.value.as_str();
-            let same = self
-                .languages
-                .iter()
-                .position(|l| l == lang)
-                .and_then(|i| out[i].as_ref())
-                .is_some_and(|x| x.raw == src.raw);
-            if lang != source.as_str() && same {
-                copied.push((lang.to_string(), t.raw.span));
-            }
-        }
-        for (lang, span) in copied {
+        // In source order.
+        let mut copied: Vec<(&Translation, String)> = found[1..]
+            .iter()
+            .filter(|(.., t)| t.raw == src.raw)
+            .map(|(_, t, _)| (*t, t.lang.value.clone()))
+            .collect();
+        copied.sort_by_key(|(t, _)| t.raw.span.start);
+        for (t, lang) in copied {
             let mut d = Diagnostic::new(
                 Code::IdenticalTranslation,
                 format!("the `{lang}` text is the `{source}` text, word for word"),
             )
-            .at(span, format!("same as `{source}`"))
+            .at(t.raw.span, format!("same as `{source}`"))
             .help(format!(
                 "translate it into `{lang}`; it was probably copied and not yet translated"
             ));
@@ -412,7 +431,8 @@ impl Checker<'_> {
 /// stable key): analyst labels become variable labels (256 bytes), option
 /// labels value labels (120 bytes).
 fn spss_limit(key: &str) -> Option<(usize, &'static str)> {
-    if key.contains(".option.") {
+    // (`str::contains` sets up a substring search: slow on keys this short.)
+    if key.as_bytes().windows(8).any(|w| w == b".option.") {
         Some((120, "option label"))
     } else if key.ends_with(".label") && !key.starts_with("section.") {
         Some((256, "analyst label"))
