@@ -67,9 +67,7 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: String, path: PathBuf, text: String) -> SourceFile {
-        let line_starts = std::iter::once(0)
-            .chain(text.match_indices('\n').map(|(i, _)| i + 1))
-            .collect();
+        let line_starts = line_starts(&text);
         SourceFile {
             name,
             path,
@@ -101,6 +99,35 @@ impl SourceFile {
             .map_or(0, |s| s.chars().count());
         (line + 1, col + 1)
     }
+}
+
+/// The byte offset of every line's start: 0 and each offset after a `\n`.
+/// Eight bytes at a time: survey lines are short, and a search call per
+/// line cost more than the search.
+fn line_starts(text: &str) -> Vec<usize> {
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len() / 24 + 1);
+    out.push(0);
+    let mut chunks = bytes.chunks_exact(8);
+    let mut base = 0;
+    for chunk in &mut chunks {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ 0x0a0a_0a0a_0a0a_0a0a;
+        // The high bit of each byte that was `\n` (now zero), and no
+        // other: no carry crosses from one byte into the next.
+        let mut newlines = !(((word & LOW) + LOW) | word | LOW);
+        while newlines != 0 {
+            out.push(base + (newlines.trailing_zeros() / 8) as usize + 1);
+            newlines &= newlines - 1;
+        }
+        base += 8;
+    }
+    for (i, &b) in chunks.remainder().iter().enumerate() {
+        if b == b'\n' {
+            out.push(base + i + 1);
+        }
+    }
+    out
 }
 
 /// All files of one compilation, addressed by [`FileId`].
@@ -253,6 +280,31 @@ mod tests {
         let f = SourceFile::new("a".into(), "a".into(), "äö x\n🙂y".into());
         assert_eq!(f.line_col(5), (1, 4)); // the x after "äö "
         assert_eq!(f.line_col(11), (2, 2)); // the y after the emoji
+    }
+
+    proptest::proptest! {
+        /// The line index is every offset after a `\n`, whatever bytes
+        /// surround them (`\v` = 0x0b next to `\n` would fool the usual
+        /// zero-byte test).
+        #[test]
+        fn line_starts_are_after_each_newline(
+            text in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just('\n'),
+                    proptest::strategy::Just('\u{b}'),
+                    proptest::strategy::Just('\t'),
+                    proptest::strategy::Just('ä'),
+                    proptest::char::any(),
+                ],
+                0..80,
+            )
+        ) {
+            let text: String = text.into_iter().collect();
+            let expected: Vec<usize> = std::iter::once(0)
+                .chain(text.match_indices('\n').map(|(i, _)| i + 1))
+                .collect();
+            proptest::prop_assert_eq!(line_starts(&text), expected);
+        }
     }
 
     #[test]

@@ -49,8 +49,9 @@ const QUESTION_COMMON: &[&str] = &[
     "break",
 ];
 
-/// The properties an item accepts.
-fn allowed(keyword: Keyword, kind: &str) -> Vec<&'static str> {
+/// The properties an item accepts: its keyword's own, and a question
+/// kind's extra ones.
+fn allowed(keyword: Keyword, kind: &str) -> (&'static [&'static str], &'static [&'static str]) {
     let own: &[&str] = match keyword {
         Keyword::Survey => &[
             "version",
@@ -79,11 +80,11 @@ fn allowed(keyword: Keyword, kind: &str) -> Vec<&'static str> {
                 "text" | "longtext" => &["maxlength"],
                 _ => &[],
             };
-            return QUESTION_COMMON.iter().chain(extra).copied().collect();
+            return (QUESTION_COMMON, extra);
         }
         _ => &[],
     };
-    own.to_vec()
+    (own, &[])
 }
 
 /// Properties that may appear many times.
@@ -92,15 +93,15 @@ const REPEATABLE: &[&str] = &["option", "item"];
 impl<'a> Checker<'a> {
     /// Reports properties that do not belong on this item, or appear twice.
     fn check_properties(&mut self, item: &Item, kind: &str) {
-        let allowed = allowed(item.keyword.value, kind);
-        let what = match item.keyword.value {
-            Keyword::Question => format!("a `{kind}` question"),
-            k => format!("`{}`", k.as_str()),
-        };
+        let (own, extra) = allowed(item.keyword.value, kind);
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for p in &item.properties {
             let key = p.key.value.as_str();
-            if !allowed.contains(&key) {
+            if !own.contains(&key) && !extra.contains(&key) {
+                let what = match item.keyword.value {
+                    Keyword::Question => format!("a `{kind}` question"),
+                    k => format!("`{}`", k.as_str()),
+                };
                 let d = Diagnostic::new(
                     Code::PropertyNotAllowed,
                     format!("`{key}` is not allowed on {what}"),
@@ -114,7 +115,10 @@ impl<'a> Checker<'a> {
                     ("min" | "max", _) => d.help(
                         "`min` and `max` are for integer, decimal and multiple-choice questions",
                     ),
-                    _ => d.help(format!("allowed here: {}", allowed.join(", "))),
+                    _ => d.help(format!(
+                        "allowed here: {}",
+                        [own, extra].concat().join(", ")
+                    )),
                 };
                 self.report(d);
                 continue;
@@ -151,16 +155,17 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// An optional translated property.
+    /// An optional translated property; its text's key is
+    /// `<prefix>.<key>`.
     fn opt_text(
         &mut self,
         item: &'a Item,
         key: &str,
-        text_key: &str,
+        prefix: &str,
         subst: Option<&Subst>,
     ) -> Option<ir::Text> {
         let (p, ts) = Self::texts_prop(item, key)?;
-        Some(self.text(text_key.to_string(), ts, p.key.span, subst))
+        Some(self.text(concat(&[prefix, ".", key]), ts, p.key.span, subst))
     }
 
     /// A required translated property; reports its absence.
@@ -168,10 +173,10 @@ impl<'a> Checker<'a> {
         &mut self,
         item: &'a Item,
         key: &str,
-        text_key: &str,
+        prefix: &str,
         subst: Option<&Subst>,
     ) -> Option<ir::Text> {
-        let t = self.opt_text(item, key, text_key, subst);
+        let t = self.opt_text(item, key, prefix, subst);
         if t.is_none() {
             let what = item.keyword.value.as_str();
             let at = item
@@ -361,10 +366,10 @@ impl<'a> Checker<'a> {
                     .help("add a line like `version \"2023\"`"),
             );
         }
-        let title = self.req_text(header, "title", "survey.title", None);
-        let description = self.opt_text(header, "description", "survey.description", None);
-        let organisation = self.opt_text(header, "organisation", "survey.organisation", None);
-        let note = self.opt_text(header, "note", "survey.note", None);
+        let title = self.req_text(header, "title", "survey", None);
+        let description = self.opt_text(header, "description", "survey", None);
+        let organisation = self.opt_text(header, "organisation", "survey", None);
+        let note = self.opt_text(header, "note", "survey", None);
         let mut dates: BTreeMap<&str, (String, Span)> = BTreeMap::new();
         for p in &header.properties {
             if let PropertyValue::Date(d) = &p.value {
@@ -474,10 +479,10 @@ impl<'a> Checker<'a> {
         let item = *intros.first()?;
         self.check_properties(item, "");
         Some(ir::Introduction {
-            title: self.opt_text(item, "title", "introduction.title", None),
-            text: self.opt_text(item, "text", "introduction.text", None),
-            privacy: self.opt_text(item, "privacy", "introduction.privacy", None),
-            accessibility: self.opt_text(item, "accessibility", "introduction.accessibility", None),
+            title: self.opt_text(item, "title", "introduction", None),
+            text: self.opt_text(item, "text", "introduction", None),
+            privacy: self.opt_text(item, "privacy", "introduction", None),
+            accessibility: self.opt_text(item, "accessibility", "introduction", None),
         })
     }
 
@@ -880,24 +885,10 @@ impl<'a> Checker<'a> {
                         outer: insert_when.into_iter().collect(),
                         at: span,
                     });
-                    let title = self.req_text(
-                        e.item,
-                        "title",
-                        &concat(&["section.", &name, ".title"]),
-                        subst,
-                    );
-                    let intro = self.opt_text(
-                        e.item,
-                        "intro",
-                        &concat(&["section.", &name, ".intro"]),
-                        subst,
-                    );
-                    let mut note = self.opt_text(
-                        e.item,
-                        "note",
-                        &concat(&["section.", &name, ".note"]),
-                        subst,
-                    );
+                    let prefix = concat(&["section.", &name]);
+                    let title = self.req_text(e.item, "title", &prefix, subst);
+                    let intro = self.opt_text(e.item, "intro", &prefix, subst);
+                    let mut note = self.opt_text(e.item, "note", &prefix, subst);
                     if note.is_none()
                         && let Some((span, ts)) = insert_note
                     {
@@ -1073,7 +1064,8 @@ impl<'a> Checker<'a> {
         });
         let condition = Condition::and(outer, own);
         let key = |k: &str| concat(&[&name, ".", k]);
-        let mut note = self.opt_text(item, "note", &key("note"), subst);
+        let prefix = name.as_str();
+        let mut note = self.opt_text(item, "note", prefix, subst);
         if note.is_none()
             && let Some((span, ts)) = insert_note
         {
@@ -1090,8 +1082,8 @@ impl<'a> Checker<'a> {
 
         match item.keyword.value {
             Keyword::Display => {
-                let text = self.req_text(item, "text", &key("text"), subst);
-                let help = self.opt_text(item, "help", &key("help"), subst);
+                let text = self.req_text(item, "text", prefix, subst);
+                let help = self.opt_text(item, "help", prefix, subst);
                 if let Some(d) = check_name(&name, name_span) {
                     self.report(d);
                 }
@@ -1113,7 +1105,7 @@ impl<'a> Checker<'a> {
                 ));
             }
             Keyword::Hidden => {
-                let label = self.req_text(item, "label", &key("label"), subst);
+                let label = self.req_text(item, "label", prefix, subst);
                 self.declare(&name, name_span, None, scope);
                 scope.vars.insert(
                     name.to_ascii_lowercase(),
@@ -1196,9 +1188,9 @@ impl<'a> Checker<'a> {
                 .help("remove the list name"),
             );
         }
-        let label = self.req_text(item, "label", &key("label"), subst);
-        let text = self.req_text(item, "text", &key("text"), subst);
-        let help = self.opt_text(item, "help", &key("help"), subst);
+        let label = self.req_text(item, "label", prefix, subst);
+        let text = self.req_text(item, "text", prefix, subst);
+        let help = self.opt_text(item, "help", prefix, subst);
         let list_name = if matches!(
             kind,
             ElementKind::Single | ElementKind::Multiple | ElementKind::Scale | ElementKind::Grid
@@ -1333,7 +1325,7 @@ impl<'a> Checker<'a> {
             }
             _ => None,
         };
-        let unit = self.opt_text(item, "unit", &key("unit"), subst);
+        let unit = self.opt_text(item, "unit", prefix, subst);
         let decimals = match Self::number(item, "decimals") {
             Some((v, _, _, true)) if (0.0..=10.0).contains(&v) => Some(v as u32),
             Some((_, n, span, _)) => {
