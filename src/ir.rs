@@ -232,15 +232,17 @@ impl<'de> Deserialize<'de> for Translations {
 /// paragraph of it. Such a translation stores `raw` alone (as `ir.json` does:
 /// `plain` is left out when it equals `raw`, `markup` when it is `plain` as
 /// one paragraph), and [`Translation::plain`] and [`Translation::markup`]
-/// give the rest.
-#[derive(Clone, Debug, PartialEq)]
+/// give the rest. The markup of a text read from the source is parsed on
+/// first use: checking needs only its plain text and its problems.
+#[derive(Clone)]
 pub struct Translation {
     /// The text as written (indentation stripped, escapes kept).
     pub raw: String,
     /// The text without markup, when it is not `raw`.
     plain: Option<String>,
-    /// The parsed markup, when it is not `plain` as one paragraph.
-    markup: Option<Vec<Paragraph>>,
+    /// The parsed markup, when it is not `plain` as one paragraph: given,
+    /// or (still empty) `markup::parse(raw)`, read on first use.
+    markup: Option<std::sync::OnceLock<Vec<Paragraph>>>,
     pub reviewed: Option<String>,
 }
 
@@ -250,9 +252,8 @@ impl Translation {
     pub fn parse(raw: String, reviewed: Option<String>) -> (Translation, Vec<MarkupIssue>) {
         // Without markup characters, line breaks or surrounding white space
         // the text is its own plain text: the common case, without a walk.
-        let simple = !raw
-            .bytes()
-            .any(|b| matches!(b, b'*' | b'[' | b'\\' | b'\n'))
+        let simple = crate::markup::next_of(raw.as_bytes(), 0, [b'*', b'[', b'\\', b'\n'])
+            >= raw.len()
             && raw.trim().len() == raw.len();
         if simple {
             let t = Translation {
@@ -263,12 +264,15 @@ impl Translation {
             };
             return (t, Vec::new());
         }
-        let (markup, issues) = crate::markup::parse(&raw);
-        let plain = crate::markup::plain(&markup);
-        (
-            Translation::from_parts(raw, plain, markup, reviewed),
-            issues,
-        )
+        // The plain text and the problems now; the tree when asked for.
+        let scan = crate::markup::scan(&raw);
+        let t = Translation {
+            plain: (scan.plain != raw).then_some(scan.plain),
+            raw,
+            markup: scan.marked.then(std::sync::OnceLock::new),
+            reviewed,
+        };
+        (t, scan.issues)
     }
 
     /// A translation from all its parts (as `ir.json` has them).
@@ -278,7 +282,7 @@ impl Translation {
         markup: Vec<Paragraph>,
         reviewed: Option<String>,
     ) -> Translation {
-        let markup = (!is_unmarked(&markup, &plain)).then_some(markup);
+        let markup = (!is_unmarked(&markup, &plain)).then(|| markup.into());
         let plain = (plain != raw).then_some(plain);
         Translation {
             raw,
@@ -320,10 +324,45 @@ impl Translation {
 
     /// The parsed markup: paragraphs of inline content.
     pub fn markup(&self) -> std::borrow::Cow<'_, [Paragraph]> {
-        match &self.markup {
+        match self.marked() {
             Some(m) => std::borrow::Cow::Borrowed(m),
             None => std::borrow::Cow::Owned(unmarked(self.plain())),
         }
+    }
+
+    /// The markup when it is not `plain` as one paragraph, parsed now if it
+    /// was not yet.
+    fn marked(&self) -> Option<&[Paragraph]> {
+        let lock = self.markup.as_ref()?;
+        Some(lock.get_or_init(|| crate::markup::parse(&self.raw).0))
+    }
+}
+
+/// As the stored parts would compare: the markup parsed where it must be.
+impl PartialEq for Translation {
+    fn eq(&self, other: &Translation) -> bool {
+        self.raw == other.raw
+            && self.plain == other.plain
+            && self.reviewed == other.reviewed
+            && match (&self.markup, &other.markup) {
+                (None, None) => true,
+                // Both still to be parsed from the same `raw`.
+                (Some(a), Some(b)) if a.get().is_none() && b.get().is_none() => true,
+                (Some(_), Some(_)) => self.marked() == other.marked(),
+                _ => false,
+            }
+    }
+}
+
+/// As the stored parts: the markup parsed if it was not yet.
+impl std::fmt::Debug for Translation {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Translation")
+            .field("raw", &self.raw)
+            .field("plain", &self.plain)
+            .field("markup", &self.marked())
+            .field("reviewed", &self.reviewed)
+            .finish()
     }
 }
 
@@ -356,7 +395,7 @@ impl Serialize for Translation {
         TranslationOut {
             raw: &self.raw,
             plain: self.plain.as_deref(),
-            markup: self.markup.as_deref(),
+            markup: self.marked(),
             reviewed: self.reviewed.as_deref(),
         }
         .serialize(s)
