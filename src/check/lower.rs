@@ -639,37 +639,52 @@ impl<'a> Checker<'a> {
         }
         // The same label twice in one list: respondents cannot tell the
         // options apart (compared per language, ignoring case).
-        // Pairwise for the usual short lists (no allocation), by a sorted
-        // table for long ones.
+        // Pairwise by hash for the usual short lists, by a sorted table for
+        // long ones.
         let labelled: Vec<(i64, &ir::Text)> = options
             .iter()
             .filter_map(|o| Some((o.code, o.label.as_ref()?)))
             .collect();
-        let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
         let mut duplicates: Vec<(i64, i64, String, String)> = Vec::new();
-        for (i, &(code, label)) in labelled.iter().enumerate() {
-            for (lang, t) in &label.translations {
-                let text = t.plain().trim();
-                if text.is_empty() {
-                    continue;
+        if labelled.len() <= 64 {
+            // Each label once: its trimmed text and the hash of its folded
+            // characters (equal labels hash alike), so that pairs are told
+            // apart by a number and only likely duplicates are compared.
+            let mut seen: Vec<(i64, &str, &str, u64)> = Vec::new();
+            for &(code, label) in &labelled {
+                let before = seen.len();
+                for (lang, t) in &label.translations {
+                    let text = t.plain().trim();
+                    if text.is_empty() {
+                        continue;
+                    }
+                    let hash = label_hash(text);
+                    let first = seen[..before]
+                        .iter()
+                        .find(|&&(_, l, o, h)| h == hash && l == lang && same_label(o, text));
+                    if let Some(&(first, ..)) = first {
+                        duplicates.push((first, code, lang.to_string(), text.to_string()));
+                    }
+                    seen.push((code, lang, text, hash));
                 }
-                let first = if labelled.len() <= 64 {
-                    labelled[..i].iter().find_map(|&(c, other)| {
-                        let o = other.translations.get(lang)?.plain().trim();
-                        same_label(o, text).then_some(c)
-                    })
-                } else {
+            }
+        } else {
+            let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
+            for &(code, label) in &labelled {
+                for (lang, t) in &label.translations {
+                    let text = t.plain().trim();
+                    if text.is_empty() {
+                        continue;
+                    }
                     let key = (lang.to_string(), text.to_lowercase());
                     match seen_labels.get(&key) {
-                        Some(&c) => Some(c),
+                        Some(&first) => {
+                            duplicates.push((first, code, lang.to_string(), text.to_string()))
+                        }
                         None => {
                             seen_labels.insert(key, code);
-                            None
                         }
                     }
-                };
-                if let Some(first) = first {
-                    duplicates.push((first, code, lang.to_string(), text.to_string()));
                 }
             }
         }
@@ -1777,6 +1792,19 @@ fn same_label(a: &str, b: &str) -> bool {
     folded(a).eq(folded(b)) && a.to_lowercase() == b.to_lowercase()
 }
 
+/// A hash of a label's characters as [`same_label`] folds them: labels it
+/// finds the same hash alike.
+fn label_hash(s: &str) -> u64 {
+    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
+    let add = |h: u64, c: u32| (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(SEED);
+    if s.is_ascii() {
+        s.bytes()
+            .fold(0, |h, b| add(h, u32::from(b.to_ascii_lowercase())))
+    } else {
+        folded(s).fold(0, |h, c| add(h, c as u32))
+    }
+}
+
 fn folded(s: &str) -> impl Iterator<Item = char> + '_ {
     s.chars()
         .flat_map(char::to_lowercase)
@@ -1843,7 +1871,7 @@ impl Decimal {
 
 #[cfg(test)]
 mod tests {
-    use super::{Decimal, concat, same_label};
+    use super::{Decimal, concat, label_hash, same_label};
 
     proptest::proptest! {
         /// Keys and generated names read as `format!` would write them.
@@ -1868,6 +1896,22 @@ mod tests {
             proptest::prop_assert_eq!(same_label(&a, &b), a.to_lowercase() == b.to_lowercase());
             proptest::prop_assert!(same_label(&a, &a.to_uppercase()) == (a.to_lowercase() == a.to_uppercase().to_lowercase()));
         }
+
+        /// Labels that read the same hash alike, so that the duplicate
+        /// check, which compares only labels of equal hash, misses none
+        /// (the Kelvin sign lowercases to an ASCII k).
+        #[test]
+        fn same_labels_hash_alike(
+            a in "[aAkKK\u{212a}äÄΣσς İi]{0,6}",
+            b in "[aAkKK\u{212a}äÄΣσς İi]{0,6}",
+        ) {
+            if same_label(&a, &b) {
+                proptest::prop_assert_eq!(label_hash(&a), label_hash(&b));
+            }
+            if same_label(&a, &a.to_uppercase()) {
+                proptest::prop_assert_eq!(label_hash(&a), label_hash(&a.to_uppercase()));
+            }
+        }
     }
 
     #[test]
@@ -1875,5 +1919,8 @@ mod tests {
         assert!(same_label("Kyllä", "KYLLÄ"));
         assert!(same_label("ΟΔΟΣ", "οδος"));
         assert!(!same_label("Kyllä", "Kylla"));
+        assert!(same_label("k", "\u{212a}"));
+        assert_eq!(label_hash("k"), label_hash("\u{212a}"));
+        assert_ne!(label_hash("Kyllä"), label_hash("Kylla"));
     }
 }
