@@ -576,12 +576,17 @@ impl<'a> P<'a> {
             None => (self.string_r()?, false),
         };
         self.skip();
-        // reviewed = { kw_reviewed ~ string }
-        let reviewed = self.attempt(|p| {
-            p.kw(&["reviewed"])?;
-            p.skip();
-            p.string()
-        });
+        // reviewed = { kw_reviewed ~ string } (rare: most translations are
+        // followed by another language code or a property keyword)
+        let reviewed = (self.peek() == Some(b'r'))
+            .then(|| {
+                self.attempt(|p| {
+                    p.kw(&["reviewed"])?;
+                    p.skip();
+                    p.string()
+                })
+            })
+            .flatten();
         Some(Translation {
             span: self.span((start, self.pos)),
             lang: self.spanned(lang),
