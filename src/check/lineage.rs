@@ -199,6 +199,9 @@ impl Pass<'_> {
             }
         }
         resolved.extend(others);
+        if resolved.is_empty() {
+            return out; // nothing continues an earlier wave
+        }
 
         let mut renames: Vec<BTreeMap<String, String>> = vec![BTreeMap::new(); waves.len()];
         for (new_var, w, old_var, _) in &resolved {
