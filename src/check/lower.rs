@@ -1214,15 +1214,37 @@ impl<'a> Checker<'a> {
         } else {
             None
         };
+        // What this question needs of its list, without copying the list
+        // (looked up once).
+        let (list, missing_codes, exclusive) =
+            match list_name.as_ref().and_then(|n| self.ir_lists.get(n)) {
+                Some(l) => (
+                    Some(ListInfo {
+                        level: l.level,
+                        codes: l.options.iter().map(|o| o.code).collect(),
+                        others: l
+                            .options
+                            .iter()
+                            .filter(|o| o.other)
+                            .map(|o| (o.code, o.label.clone()))
+                            .collect(),
+                    }),
+                    l.options
+                        .iter()
+                        .filter(|o| o.missing)
+                        .map(|o| o.code)
+                        .collect::<Vec<i64>>(),
+                    l.options.iter().find(|o| o.exclusive).map(|o| o.code),
+                ),
+                None => (None, Vec::new(), None),
+            };
         // An exclusive option stands alone among several answers: a single
         // choice has only one answer anyway.
         if matches!(
             kind,
             ElementKind::Single | ElementKind::Scale | ElementKind::Grid
-        ) && let Some(l) = list_name.as_ref().and_then(|n| self.ir_lists.get(n))
-            && let Some(o) = l.options.iter().find(|o| o.exclusive)
+        ) && let Some(code) = exclusive
         {
-            let code = o.code;
             let flag_span = item.properties.iter().find_map(|p| match &p.value {
                 PropertyValue::Option { code: c, flags, .. } if c.value == code => flags
                     .iter()
@@ -1247,26 +1269,6 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
-        // What this question needs of its list, without copying the list.
-        let list = list_name
-            .as_ref()
-            .and_then(|n| self.ir_lists.get(n))
-            .map(|l| ListInfo {
-                level: l.level,
-                codes: l.options.iter().map(|o| o.code).collect(),
-                others: l
-                    .options
-                    .iter()
-                    .filter(|o| o.other)
-                    .map(|o| (o.code, o.label.clone()))
-                    .collect(),
-            });
-        let missing_codes: Vec<i64> = list_name
-            .as_ref()
-            .and_then(|n| self.ir_lists.get(n))
-            .iter()
-            .flat_map(|l| l.options.iter().filter(|o| o.missing).map(|o| o.code))
-            .collect();
         let level = match kind {
             ElementKind::Integer | ElementKind::Decimal => Some(Level::Scale),
             ElementKind::Text | ElementKind::Longtext | ElementKind::Date => None,
