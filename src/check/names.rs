@@ -16,7 +16,9 @@ pub const MAX_NAME: usize = 32;
 /// Names declared so far, by lowercase name, with where they came from.
 #[derive(Default, Debug)]
 pub struct NameTable {
-    seen: super::fasthash::FastMap<String, (String, Span, Option<Generated>)>,
+    /// By lowercase name: the name as written where it differs, where it
+    /// was declared, and what derived it.
+    seen: super::fasthash::FastMap<String, (Option<String>, Span, Option<Generated>)>,
 }
 
 /// Where each variable of a checked survey is declared, by its name as
@@ -120,8 +122,8 @@ impl NameTable {
     pub fn into_spans(self) -> VariableSpans {
         VariableSpans(
             self.seen
-                .into_values()
-                .map(|(name, span, _)| (name, span))
+                .into_iter()
+                .map(|(key, (written, span, _))| (written.unwrap_or(key), span))
                 .collect(),
         )
     }
@@ -134,8 +136,15 @@ impl NameTable {
         span: Span,
         generated: Option<Generated>,
     ) -> Option<Diagnostic> {
-        let key = name.to_ascii_lowercase();
-        if let Some((first, first_span, first_why)) = self.seen.get(&key) {
+        // Most names are lowercase already: looked up as they are.
+        let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
+        let key = if lower {
+            std::borrow::Cow::Borrowed(name)
+        } else {
+            std::borrow::Cow::Owned(name.to_ascii_lowercase())
+        };
+        if let Some((written, first_span, first_why)) = self.seen.get(key.as_ref()) {
+            let first = written.as_deref().unwrap_or(&key);
             let mut d = Diagnostic::new(
                 Code::DuplicateName,
                 if first == name {
@@ -159,7 +168,9 @@ impl NameTable {
             }
             return Some(d.help("rename one of them"));
         }
-        self.seen.insert(key, (name.to_string(), span, generated));
+        let written = (!lower).then(|| name.to_string());
+        self.seen
+            .insert(key.into_owned(), (written, span, generated));
         None
     }
 
