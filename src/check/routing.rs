@@ -20,7 +20,9 @@
 //! [`MAX_COMBINATIONS`] is not analysed (linear time is kept; such
 //! conditions are rare and long).
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::BTreeSet;
+
+use super::fasthash::FastMap;
 
 use serde_json::{Map, Number, Value};
 
@@ -59,8 +61,8 @@ enum Verdict {
 
 /// The survey's variables and lists by name (the IR's lookups are linear).
 struct Index<'s> {
-    vars: HashMap<&'s str, &'s Variable>,
-    lists: HashMap<&'s str, &'s AnswerList>,
+    vars: FastMap<&'s str, &'s Variable>,
+    lists: FastMap<&'s str, &'s AnswerList>,
 }
 
 impl<'s> Index<'s> {
@@ -342,12 +344,12 @@ fn domain(name: &str, cond: &Condition, survey: &Index) -> Option<Vec<Option<Val
 pub(super) fn report(survey: &Survey, sections: &[Site], elements: &[Site]) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     let index = Index::new(survey);
-    let section_of: HashMap<&str, &crate::ir::Section> = survey
+    let section_of: FastMap<&str, &crate::ir::Section> = survey
         .sections
         .iter()
         .map(|s| (s.name.as_str(), s))
         .collect();
-    let element_of: HashMap<&str, &crate::ir::Element> = survey
+    let element_of: FastMap<&str, &crate::ir::Element> = survey
         .sections
         .iter()
         .flat_map(|s| &s.elements)
