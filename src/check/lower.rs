@@ -511,7 +511,7 @@ impl<'a> Checker<'a> {
             _ if item.keyword.value == Keyword::Scale => Level::Ordinal,
             _ => Level::Nominal,
         };
-        let mut options: Vec<ir::AnswerOption> = Vec::new();
+        let mut options: Vec<ir::AnswerOption> = Vec::with_capacity(item.properties.len());
         let mut codes: BTreeMap<i64, Span> = BTreeMap::new();
         let mut range: Option<(i64, i64, Span)> = None;
         for p in &item.properties {
@@ -1409,8 +1409,19 @@ impl<'a> Checker<'a> {
             lineage: None,
         };
 
-        let mut vars = Vec::new();
-        let mut items = Vec::new();
+        // Sized up front: a grid's items, or the question's variable, and
+        // one per "other" option.
+        let grid_items = if kind == ElementKind::Grid {
+            item.properties
+                .iter()
+                .filter(|p| matches!(p.value, PropertyValue::GridItem { .. }))
+                .count()
+        } else {
+            0
+        };
+        let others = list.as_ref().map_or(0, |l| l.others.len());
+        let mut vars = Vec::with_capacity(grid_items.max(1) + others);
+        let mut items = Vec::with_capacity(grid_items);
         if kind == ElementKind::Grid {
             let mut ids: BTreeMap<String, Span> = BTreeMap::new();
             for p in &item.properties {
@@ -1778,7 +1789,7 @@ fn other_label(question: Option<&ir::Text>, option: Option<&ir::Text>, key: &str
     }
     ir::Text {
         key: key.to_string(),
-        translations: ir::Translations::from_vec(translations),
+        translations: ir::Translations::from_unique(translations),
     }
 }
 
