@@ -318,7 +318,7 @@ fn lex(text: &str, starts: &[Start]) -> Vec<Token> {
                 continue;
             }
             b'#' => {
-                i = memchr(b'\n', &b[i..]).map_or(b.len(), |n| i + n);
+                i = crate::bytes::find_any(b, i, [b'\n']);
                 Kind::Comment
             }
             b'"' if b[i..].starts_with(b"\"\"\"") => {
@@ -399,10 +399,6 @@ fn lex(text: &str, starts: &[Start]) -> Vec<Token> {
 /// The text of a `"""` token between its delimiters.
 fn inside_quotes(token: &str) -> &str {
     token.get(3..token.len().saturating_sub(3)).unwrap_or("")
-}
-
-fn memchr(needle: u8, haystack: &[u8]) -> Option<usize> {
-    haystack.iter().position(|&b| b == needle)
 }
 
 // ------------------------------------------------------------------ printer

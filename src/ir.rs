@@ -252,7 +252,7 @@ impl Translation {
     pub fn parse(raw: String, reviewed: Option<String>) -> (Translation, Vec<MarkupIssue>) {
         // Without markup characters, line breaks or surrounding white space
         // the text is its own plain text: the common case, without a walk.
-        let simple = crate::markup::next_of(raw.as_bytes(), 0, [b'*', b'[', b'\\', b'\n'])
+        let simple = crate::bytes::find_any(raw.as_bytes(), 0, [b'*', b'[', b'\\', b'\n'])
             >= raw.len()
             && raw.trim().len() == raw.len();
         if simple {

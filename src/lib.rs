@@ -6,6 +6,7 @@
 //! ([`targets`]). Diagnostics live in [`diagnostics`]; the routing semantics
 //! in [`eval`].
 
+mod bytes;
 pub mod check;
 pub mod config;
 pub mod diagnostics;

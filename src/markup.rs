@@ -3,6 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::bytes::find_any;
+
 /// A paragraph of inline content.
 pub type Paragraph = Vec<Inline>;
 
@@ -266,52 +268,6 @@ impl Sink for PlainSink {
     fn close(&mut self, _: Element<'_>) {}
 }
 
-/// Index of the first byte of `s` at or after `from` that is one of `set`
-/// (at least `s.len()` if there is none; `set` holds no zero byte). Eight
-/// bytes at a time: a byte of the word equal to `c` is a zero byte of
-/// `word ^ c…c`, and the classic zero-byte test flags it; the test can also
-/// flag bytes just above a true zero, never below one, so the lowest flag
-/// is the first match.
-#[inline(always)]
-pub(crate) fn next_of<const N: usize>(s: &[u8], from: usize, set: [u8; N]) -> usize {
-    const LO: u64 = 0x0101_0101_0101_0101;
-    const HI: u64 = 0x8080_8080_8080_8080;
-    let flags = |w: u64| {
-        let mut found = 0;
-        for c in set {
-            let x = w ^ (LO * u64::from(c));
-            found |= x.wrapping_sub(LO) & !x & HI;
-        }
-        found
-    };
-    let mut i = from;
-    while let Some(word) = s.get(i..).and_then(<[u8]>::first_chunk::<8>) {
-        let found = flags(u64::from_le_bytes(*word));
-        if found != 0 {
-            return i + (found.trailing_zeros() / 8) as usize;
-        }
-        i += 8;
-    }
-    if i >= s.len() {
-        return i;
-    }
-    if let Some(word) = s.last_chunk::<8>() {
-        // Fewer than eight bytes left: the last word, without the bytes
-        // before `i` (the zero bytes shifted in are never in `set`).
-        let before = 8 - (s.len() - i);
-        let found = flags(u64::from_le_bytes(*word) >> (8 * before));
-        return if found != 0 {
-            i + (found.trailing_zeros() / 8) as usize
-        } else {
-            s.len()
-        };
-    }
-    while i < s.len() && !set.iter().any(|&c| c == s[i]) {
-        i += 1;
-    }
-    i
-}
-
 /// Index of the first unescaped occurrence of `pat` (`*` or `**`) at or
 /// after `from`. Markup characters are ASCII, so the walk is over bytes: an
 /// escape skips the backslash and one byte, and the rest of an escaped
@@ -319,7 +275,7 @@ pub(crate) fn next_of<const N: usize>(s: &[u8], from: usize, set: [u8; N]) -> us
 fn find(s: &[u8], from: usize, pat: &[u8]) -> Option<usize> {
     let mut i = from;
     loop {
-        i = next_of(s, i, [b'\\', b'*']);
+        i = find_any(s, i, [b'\\', b'*']);
         if i + pat.len() > s.len() {
             return None;
         }
@@ -393,7 +349,7 @@ impl Pairs {
             let mut depth = 0usize;
             let mut i = at;
             loop {
-                i = next_of(s, i, [b'\\', open, close]);
+                i = find_any(s, i, [b'\\', open, close]);
                 if i - at > self.budget {
                     // Walked too far in all: the tables answer from now on.
                     break;
@@ -508,7 +464,7 @@ fn inline_into<S: Sink>(text: &str, links: bool, issues: &mut Vec<MarkupIssue>, 
                 // A run of text up to the next markup character (a
                 // backslash at the very end is text too).
                 let set = if links { b'[' } else { b'*' };
-                let j = next_of(b, i + 1, [b'\\', b'*', set]).min(b.len());
+                let j = find_any(b, i + 1, [b'\\', b'*', set]).min(b.len());
                 sink.text(&text[i..j]);
                 i = j;
             }

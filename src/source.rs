@@ -7,6 +7,8 @@
 use std::fmt;
 use std::path::{Component, Path, PathBuf};
 
+use crate::bytes::find_any;
+
 /// Index of a file in a [`SourceMap`].
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub struct FileId(pub u32);
@@ -102,32 +104,21 @@ impl SourceFile {
 }
 
 /// The byte offset of every line's start: 0 and each offset after a `\n`.
-/// Eight bytes at a time: survey lines are short, and a search call per
-/// line cost more than the search.
+/// Eight bytes at a time ([`find_any`]): survey lines are short, and a
+/// `memchr` call per line cost more than the search.
 fn line_starts(text: &str) -> Vec<usize> {
-    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 24 + 1);
     out.push(0);
-    let mut chunks = bytes.chunks_exact(8);
-    let mut base = 0;
-    for chunk in &mut chunks {
-        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ 0x0a0a_0a0a_0a0a_0a0a;
-        // The high bit of each byte that was `\n` (now zero), and no
-        // other: no carry crosses from one byte into the next.
-        let mut newlines = !(((word & LOW) + LOW) | word | LOW);
-        while newlines != 0 {
-            out.push(base + (newlines.trailing_zeros() / 8) as usize + 1);
-            newlines &= newlines - 1;
+    let mut i = 0;
+    loop {
+        i = find_any(bytes, i, [b'\n']);
+        if i >= bytes.len() {
+            return out;
         }
-        base += 8;
+        i += 1;
+        out.push(i);
     }
-    for (i, &b) in chunks.remainder().iter().enumerate() {
-        if b == b'\n' {
-            out.push(base + i + 1);
-        }
-    }
-    out
 }
 
 /// All files of one compilation, addressed by [`FileId`].

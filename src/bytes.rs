@@ -1,0 +1,89 @@
+//! Byte searches shared by the line index, the parser and the markup reader:
+//! they look for a few ASCII bytes in UTF-8 text, where a multi-byte
+//! character never contains an ASCII byte.
+
+/// Index of the first byte of `s` at or after `from` that is one of `set`
+/// (at least `s.len()` if there is none; `set` holds no zero byte). Eight
+/// bytes at a time: a byte of the word equal to `c` is a zero byte of
+/// `word ^ c…c`, and the classic zero-byte test flags it; the test can also
+/// flag bytes just above a true zero, never below one, so the lowest flag
+/// is the first match.
+#[inline(always)]
+pub(crate) fn find_any<const N: usize>(s: &[u8], from: usize, set: [u8; N]) -> usize {
+    const LO: u64 = 0x0101_0101_0101_0101;
+    const HI: u64 = 0x8080_8080_8080_8080;
+    let masks = set.map(|c| LO * u64::from(c));
+    let flags = |w: u64| {
+        let mut found = 0;
+        for m in masks {
+            let x = w ^ m;
+            found |= x.wrapping_sub(LO) & !x;
+        }
+        found & HI
+    };
+    let mut i = from;
+    while let Some(word) = s.get(i..).and_then(<[u8]>::first_chunk::<8>) {
+        let found = flags(u64::from_le_bytes(*word));
+        if found != 0 {
+            return i + (found.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    if i >= s.len() {
+        return i;
+    }
+    if let Some(word) = s.last_chunk::<8>() {
+        // Fewer than eight bytes left: the last word, without the bytes
+        // before `i` (the zero bytes shifted in are never in `set`).
+        let before = 8 - (s.len() - i);
+        let found = flags(u64::from_le_bytes(*word) >> (8 * before));
+        return if found != 0 {
+            i + (found.trailing_zeros() / 8) as usize
+        } else {
+            s.len()
+        };
+    }
+    while i < s.len() && !set.iter().any(|&c| c == s[i]) {
+        i += 1;
+    }
+    i
+}
+
+#[cfg(test)]
+mod tests {
+    use super::find_any;
+
+    proptest::proptest! {
+        /// The first byte of the set at or after `from`, as a plain walk
+        /// finds it, whatever the text's length (full words, the tail)
+        /// and whatever sits before `from`.
+        #[test]
+        fn finds_what_a_walk_finds(
+            text in "[ab\"\\\\\n\u{b}ä🙂]{0,40}",
+            from in 0usize..48,
+        ) {
+            let bytes = text.as_bytes();
+            let set = [b'"', b'\\', b'\n'];
+            let expected = if from > bytes.len() {
+                from
+            } else {
+                (from..bytes.len()).find(|&i| set.contains(&bytes[i])).unwrap_or(bytes.len())
+            };
+            proptest::prop_assert_eq!(find_any(bytes, from, set), expected);
+        }
+    }
+
+    #[test]
+    fn find_any_finds_the_first() {
+        let text = "abcdefgh\"ijklmnop\\qrstu\nvwxyzäö\"";
+        let bytes = text.as_bytes();
+        for from in 0..=bytes.len() {
+            for set in [[b'"', b'\\', b'\n'], [b'x', b'x', b'x'], [0xc3, b'z', b'z']] {
+                let expected = (from..bytes.len())
+                    .find(|&i| set.contains(&bytes[i]))
+                    .unwrap_or(bytes.len());
+                assert_eq!(find_any(bytes, from, set), expected, "{from} {set:?}");
+            }
+        }
+    }
+}
