@@ -73,11 +73,7 @@ impl Translations {
     /// Translations in the given order; a language given twice keeps its
     /// last translation, in the place of its first.
     pub fn from_vec(list: Vec<(Lang, Translation)>) -> Translations {
-        let unique = list
-            .iter()
-            .enumerate()
-            .all(|(i, (l, _))| !list[..i].iter().any(|(k, _)| k == l));
-        if unique {
+        if each_language_once(&list) {
             return Translations(Arc::new(list));
         }
         let mut out = Translations::default();
@@ -90,12 +86,7 @@ impl Translations {
     /// Translations in the given order, each language once (which the
     /// caller guarantees).
     pub fn from_unique(list: Vec<(Lang, Translation)>) -> Translations {
-        debug_assert!(
-            list.iter()
-                .enumerate()
-                .all(|(i, (l, _))| !list[..i].iter().any(|(k, _)| k == l)),
-            "a language twice"
-        );
+        debug_assert!(each_language_once(&list), "a language twice");
         Translations(Arc::new(list))
     }
 
@@ -147,6 +138,12 @@ impl Translations {
     pub fn values(&self) -> impl DoubleEndedIterator<Item = &Translation> + ExactSizeIterator {
         self.0.iter().map(|(_, t)| t)
     }
+}
+
+fn each_language_once(list: &[(Lang, Translation)]) -> bool {
+    list.iter()
+        .enumerate()
+        .all(|(i, (l, _))| !list[..i].iter().any(|(k, _)| k == l))
 }
 
 /// Iterator over a text's `(language, translation)` pairs, in order.

@@ -20,8 +20,10 @@ pub struct FxHasher {
 }
 
 impl FxHasher {
+    /// Mixes one word in (for keys hashed piece by piece, like the folded
+    /// letters of an option label).
     #[inline]
-    fn add(&mut self, word: u64) {
+    pub fn add(&mut self, word: u64) {
         self.hash = (self.hash.rotate_left(5) ^ word).wrapping_mul(SEED);
     }
 }

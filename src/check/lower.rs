@@ -646,45 +646,39 @@ impl<'a> Checker<'a> {
             .filter_map(|o| Some((o.code, o.label.as_ref()?)))
             .collect();
         let mut duplicates: Vec<(i64, i64, String, String)> = Vec::new();
-        if labelled.len() <= 64 {
-            // Each label once: its trimmed text and the hash of its folded
-            // characters (equal labels hash alike), so that pairs are told
-            // apart by a number and only likely duplicates are compared.
-            let mut seen: Vec<(i64, &str, &str, u64)> = Vec::new();
-            for &(code, label) in &labelled {
-                let before = seen.len();
-                for (lang, t) in &label.translations {
-                    let text = t.plain().trim();
-                    if text.is_empty() {
-                        continue;
-                    }
+        let short = labelled.len() <= 64;
+        // Short lists: each label once, with the hash of its folded
+        // characters (equal labels hash alike), so that pairs are told apart
+        // by a number and only likely duplicates are compared.
+        let mut seen: Vec<(i64, &str, &str, u64)> = Vec::new();
+        let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
+        for &(code, label) in &labelled {
+            let before = seen.len();
+            for (lang, t) in &label.translations {
+                let text = t.plain().trim();
+                if text.is_empty() {
+                    continue;
+                }
+                let first = if short {
                     let hash = label_hash(text);
                     let first = seen[..before]
                         .iter()
-                        .find(|&&(_, l, o, h)| h == hash && l == lang && same_label(o, text));
-                    if let Some(&(first, ..)) = first {
-                        duplicates.push((first, code, lang.to_string(), text.to_string()));
-                    }
+                        .find(|&&(_, l, o, h)| h == hash && l == lang && same_label(o, text))
+                        .map(|&(c, ..)| c);
                     seen.push((code, lang, text, hash));
-                }
-            }
-        } else {
-            let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
-            for &(code, label) in &labelled {
-                for (lang, t) in &label.translations {
-                    let text = t.plain().trim();
-                    if text.is_empty() {
-                        continue;
-                    }
+                    first
+                } else {
                     let key = (lang.to_string(), text.to_lowercase());
                     match seen_labels.get(&key) {
-                        Some(&first) => {
-                            duplicates.push((first, code, lang.to_string(), text.to_string()))
-                        }
+                        Some(&c) => Some(c),
                         None => {
                             seen_labels.insert(key, code);
+                            None
                         }
                     }
+                };
+                if let Some(first) = first {
+                    duplicates.push((first, code, lang.to_string(), text.to_string()));
                 }
             }
         }
@@ -907,13 +901,11 @@ impl<'a> Checker<'a> {
                     if note.is_none()
                         && let Some((span, ts)) = insert_note
                     {
-                        note =
-                            Some(self.text(concat(&["section.", &name, ".note"]), ts, span, None));
+                        note = Some(self.text(concat(&[&prefix, ".note"]), ts, span, None));
                     }
                     sections.push(ir::Section {
                         name: name.clone(),
-                        title: title
-                            .unwrap_or_else(|| empty_text(&concat(&["section.", &name, ".title"]))),
+                        title: title.unwrap_or_else(|| empty_text(&concat(&[&prefix, ".title"]))),
                         intro,
                         note,
                         condition: Condition::and(insert_cond.clone(), own),
@@ -1079,8 +1071,7 @@ impl<'a> Checker<'a> {
         });
         let condition = Condition::and(outer, own);
         let key = |k: &str| concat(&[&name, ".", k]);
-        let prefix = name.as_str();
-        let mut note = self.opt_text(item, "note", prefix, subst);
+        let mut note = self.opt_text(item, "note", &name, subst);
         if note.is_none()
             && let Some((span, ts)) = insert_note
         {
@@ -1097,8 +1088,8 @@ impl<'a> Checker<'a> {
 
         match item.keyword.value {
             Keyword::Display => {
-                let text = self.req_text(item, "text", prefix, subst);
-                let help = self.opt_text(item, "help", prefix, subst);
+                let text = self.req_text(item, "text", &name, subst);
+                let help = self.opt_text(item, "help", &name, subst);
                 if let Some(d) = check_name(&name, name_span) {
                     self.report(d);
                 }
@@ -1120,7 +1111,7 @@ impl<'a> Checker<'a> {
                 ));
             }
             Keyword::Hidden => {
-                let label = self.req_text(item, "label", prefix, subst);
+                let label = self.req_text(item, "label", &name, subst);
                 self.declare(&name, name_span, None, scope);
                 scope.vars.insert(
                     name.to_ascii_lowercase(),
@@ -1203,9 +1194,9 @@ impl<'a> Checker<'a> {
                 .help("remove the list name"),
             );
         }
-        let label = self.req_text(item, "label", prefix, subst);
-        let text = self.req_text(item, "text", prefix, subst);
-        let help = self.opt_text(item, "help", prefix, subst);
+        let label = self.req_text(item, "label", &name, subst);
+        let text = self.req_text(item, "text", &name, subst);
+        let help = self.opt_text(item, "help", &name, subst);
         let list_name = if matches!(
             kind,
             ElementKind::Single | ElementKind::Multiple | ElementKind::Scale | ElementKind::Grid
@@ -1342,7 +1333,7 @@ impl<'a> Checker<'a> {
             }
             _ => None,
         };
-        let unit = self.opt_text(item, "unit", prefix, subst);
+        let unit = self.opt_text(item, "unit", &name, subst);
         let decimals = match Self::number(item, "decimals") {
             Some((v, _, _, true)) if (0.0..=10.0).contains(&v) => Some(v as u32),
             Some((_, n, span, _)) => {
@@ -1808,14 +1799,15 @@ fn same_label(a: &str, b: &str) -> bool {
 /// A hash of a label's characters as [`same_label`] folds them: labels it
 /// finds the same hash alike.
 fn label_hash(s: &str) -> u64 {
-    const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
-    let add = |h: u64, c: u32| (h.rotate_left(5) ^ u64::from(c)).wrapping_mul(SEED);
+    use std::hash::Hasher;
+    let mut h = super::fasthash::FxHasher::default();
     if s.is_ascii() {
         s.bytes()
-            .fold(0, |h, b| add(h, u32::from(b.to_ascii_lowercase())))
+            .for_each(|b| h.add(u64::from(b.to_ascii_lowercase())));
     } else {
-        folded(s).fold(0, |h, c| add(h, c as u32))
+        folded(s).for_each(|c| h.add(u64::from(c)));
     }
+    h.finish()
 }
 
 fn folded(s: &str) -> impl Iterator<Item = char> + '_ {

@@ -31,14 +31,6 @@ impl VariableSpans {
         self.0.get(name).copied()
     }
 
-    pub fn len(&self) -> usize {
-        self.0.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.0.is_empty()
-    }
-
     /// The same spans with their files renumbered (when the files join
     /// another source map).
     pub fn map_files(mut self, f: impl Fn(FileId) -> FileId) -> VariableSpans {
@@ -136,13 +128,7 @@ impl NameTable {
         span: Span,
         generated: Option<Generated>,
     ) -> Option<Diagnostic> {
-        // Most names are lowercase already: looked up as they are.
-        let lower = !name.bytes().any(|b| b.is_ascii_uppercase());
-        let key = if lower {
-            std::borrow::Cow::Borrowed(name)
-        } else {
-            std::borrow::Cow::Owned(name.to_ascii_lowercase())
-        };
+        let key = key(name);
         if let Some((written, first_span, first_why)) = self.seen.get(key.as_ref()) {
             let first = written.as_deref().unwrap_or(&key);
             let mut d = Diagnostic::new(
@@ -168,14 +154,25 @@ impl NameTable {
             }
             return Some(d.help("rename one of them"));
         }
-        let written = (!lower).then(|| name.to_string());
+        // (A copied key is the lowercase of a name that differs from it.)
+        let written = matches!(key, std::borrow::Cow::Owned(_)).then(|| name.to_string());
         self.seen
             .insert(key.into_owned(), (written, span, generated));
         None
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.seen.contains_key(&name.to_ascii_lowercase())
+        self.seen.contains_key(key(name).as_ref())
+    }
+}
+
+/// A name's key in the table: its lowercase form, which most names are
+/// already (then no copy is made).
+fn key(name: &str) -> std::borrow::Cow<'_, str> {
+    if name.bytes().any(|b| b.is_ascii_uppercase()) {
+        std::borrow::Cow::Owned(name.to_ascii_lowercase())
+    } else {
+        std::borrow::Cow::Borrowed(name)
     }
 }
 

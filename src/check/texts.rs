@@ -287,13 +287,14 @@ impl Checker<'_> {
             .find(|t| t.lang.value == source)
             .map(|t| t.raw.span);
         // In source order.
-        let mut copied: Vec<(&Translation, String)> = found[1..]
+        let mut copied: Vec<&Translation> = found[1..]
             .iter()
             .filter(|(.., t)| t.raw == src.raw)
-            .map(|(_, t, _)| (*t, t.lang.value.clone()))
+            .map(|(_, t, _)| *t)
             .collect();
-        copied.sort_by_key(|(t, _)| t.raw.span.start);
-        for (t, lang) in copied {
+        copied.sort_by_key(|t| t.raw.span.start);
+        for t in copied {
+            let lang = &t.lang.value;
             let mut d = Diagnostic::new(
                 Code::IdenticalTranslation,
                 format!("the `{lang}` text is the `{source}` text, word for word"),
