@@ -10,6 +10,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::markup::{MarkupIssue, Paragraph};
+use crate::shared::SharedStr;
 
 /// Version of the `ir.json` layout; bumped on incompatible changes.
 pub const IR_FORMAT: u32 = 1;
@@ -64,7 +65,7 @@ pub struct Text {
 /// both an element's and its variable's (a question's text, a grid item's
 /// text and label).
 #[derive(Clone, Debug, PartialEq, Default)]
-pub struct Translations(Arc<Vec<(Lang, Translation)>>);
+pub struct Translations(Arc<[(Lang, Translation)]>);
 
 /// A language code, shared by every text of a survey.
 pub type Lang = Arc<str>;
@@ -74,7 +75,7 @@ impl Translations {
     /// last translation, in the place of its first.
     pub fn from_vec(list: Vec<(Lang, Translation)>) -> Translations {
         if each_language_once(&list) {
-            return Translations(Arc::new(list));
+            return Translations(list.into());
         }
         let mut out = Translations::default();
         for (lang, t) in list {
@@ -87,7 +88,19 @@ impl Translations {
     /// caller guarantees).
     pub fn from_unique(list: Vec<(Lang, Translation)>) -> Translations {
         debug_assert!(each_language_once(&list), "a language twice");
-        Translations(Arc::new(list))
+        Translations(list.into())
+    }
+
+    /// Translations from pairs in order, each language once (which the
+    /// caller guarantees): one allocation when the count is known.
+    pub fn collect_unique<I>(pairs: I) -> Translations
+    where
+        I: IntoIterator<Item = (Lang, Translation)>,
+        I::IntoIter: ExactSizeIterator,
+    {
+        let list: Arc<[(Lang, Translation)]> = pairs.into_iter().collect();
+        debug_assert!(each_language_once(&list), "a language twice");
+        Translations(list)
     }
 
     pub fn get(&self, lang: &str) -> Option<&Translation> {
@@ -101,17 +114,23 @@ impl Translations {
     /// Sets a language's translation: replaced in place, or added last.
     pub fn insert(&mut self, lang: impl Into<Lang>, t: Translation) {
         let lang: Lang = lang.into();
-        let list = Arc::make_mut(&mut self.0);
-        match list.iter_mut().find(|(l, _)| *l == lang) {
-            Some((_, old)) => *old = t,
-            None => list.push((lang, t)),
+        match self.0.iter().position(|(l, _)| *l == lang) {
+            Some(i) => Arc::make_mut(&mut self.0)[i].1 = t,
+            None => {
+                let mut list = self.0.to_vec();
+                list.push((lang, t));
+                self.0 = list.into();
+            }
         }
     }
 
     /// Removes a language's translation, keeping the others' order.
     pub fn remove(&mut self, lang: &str) -> Option<Translation> {
         let i = self.0.iter().position(|(l, _)| **l == *lang)?;
-        Some(Arc::make_mut(&mut self.0).remove(i).1)
+        let mut list = self.0.to_vec();
+        let (_, t) = list.remove(i);
+        self.0 = list.into();
+        Some(t)
     }
 
     pub fn len(&self) -> usize {
@@ -233,43 +252,62 @@ impl<'de> Deserialize<'de> for Translations {
 /// first use: checking needs only its plain text and its problems.
 #[derive(Clone)]
 pub struct Translation {
-    /// The text as written (indentation stripped, escapes kept).
-    pub raw: String,
+    /// The text as written (indentation stripped, escapes kept): usually
+    /// a slice of the source file, not a copy.
+    pub raw: SharedStr,
+    /// What most translations lack: a plain text other than `raw`, markup,
+    /// a review marker. Kept apart so that a translation stays small.
+    extra: Option<Box<Extra>>,
+}
+
+#[derive(Clone, Default)]
+struct Extra {
     /// The text without markup, when it is not `raw`.
     plain: Option<String>,
     /// The parsed markup, when it is not `plain` as one paragraph: given,
     /// or (still empty) `markup::parse(raw)`, read on first use.
     markup: Option<std::sync::OnceLock<Vec<Paragraph>>>,
-    pub reviewed: Option<String>,
+    reviewed: Option<String>,
 }
 
 impl Translation {
     /// A text as written, its markup parsed; with the problems found in the
     /// markup (a link to a scheme not allowed, emphasis never closed).
-    pub fn parse(raw: String, reviewed: Option<String>) -> (Translation, Vec<MarkupIssue>) {
+    pub fn parse(
+        raw: impl Into<SharedStr>,
+        reviewed: Option<String>,
+    ) -> (Translation, Vec<MarkupIssue>) {
+        let raw: SharedStr = raw.into();
         // Without markup characters, line breaks or surrounding white space
         // the text is its own plain text: the common case, without a walk.
         let simple = crate::bytes::find_any(raw.as_bytes(), 0, [b'*', b'[', b'\\', b'\n'])
             >= raw.len()
             && raw.trim().len() == raw.len();
         if simple {
-            let t = Translation {
-                raw,
-                plain: None,
-                markup: None,
-                reviewed,
-            };
+            let t = Translation::new(raw, None, None, reviewed);
             return (t, Vec::new());
         }
         // The plain text and the problems now; the tree when asked for.
         let scan = crate::markup::scan(&raw);
-        let t = Translation {
-            plain: (scan.plain != raw).then_some(scan.plain),
-            raw,
-            markup: scan.marked.then(std::sync::OnceLock::new),
-            reviewed,
-        };
-        (t, scan.issues)
+        let plain = (scan.plain != *raw).then_some(scan.plain);
+        let markup = scan.marked.then(std::sync::OnceLock::new);
+        (Translation::new(raw, plain, markup, reviewed), scan.issues)
+    }
+
+    fn new(
+        raw: SharedStr,
+        plain: Option<String>,
+        markup: Option<std::sync::OnceLock<Vec<Paragraph>>>,
+        reviewed: Option<String>,
+    ) -> Translation {
+        let extra = (plain.is_some() || markup.is_some() || reviewed.is_some()).then(|| {
+            Box::new(Extra {
+                plain,
+                markup,
+                reviewed,
+            })
+        });
+        Translation { raw, extra }
     }
 
     /// A translation from all its parts (as `ir.json` has them).
@@ -281,12 +319,7 @@ impl Translation {
     ) -> Translation {
         let markup = (!is_unmarked(&markup, &plain)).then(|| markup.into());
         let plain = (plain != raw).then_some(plain);
-        Translation {
-            raw,
-            plain,
-            markup,
-            reviewed,
-        }
+        Translation::new(raw.into(), plain, markup, reviewed)
     }
 
     /// A text without markup: `raw` is `plain` with its markup characters
@@ -297,26 +330,32 @@ impl Translation {
                 .replace('\\', "\\\\")
                 .replace('*', "\\*")
                 .replace('[', "\\[");
-            Translation {
-                raw,
-                plain: Some(plain),
-                markup: None,
-                reviewed: None,
-            }
+            Translation::new(raw.into(), Some(plain), None, None)
         } else {
-            Translation {
-                raw: plain,
-                plain: None,
-                markup: None,
-                reviewed: None,
-            }
+            Translation::new(plain.into(), None, None, None)
         }
     }
 
     /// The text without markup, escapes decoded; paragraphs separated by a
     /// blank line.
     pub fn plain(&self) -> &str {
-        self.plain.as_deref().unwrap_or(&self.raw)
+        self.extra
+            .as_ref()
+            .and_then(|e| e.plain.as_deref())
+            .unwrap_or(&self.raw)
+    }
+
+    /// The review marker (`reviewed "…"`), if any.
+    pub fn reviewed(&self) -> Option<&str> {
+        self.extra.as_ref()?.reviewed.as_deref()
+    }
+
+    fn stored_plain(&self) -> Option<&str> {
+        self.extra.as_ref()?.plain.as_deref()
+    }
+
+    fn stored_markup(&self) -> Option<&std::sync::OnceLock<Vec<Paragraph>>> {
+        self.extra.as_ref()?.markup.as_ref()
     }
 
     /// The parsed markup: paragraphs of inline content.
@@ -330,7 +369,7 @@ impl Translation {
     /// The markup when it is not `plain` as one paragraph, parsed now if it
     /// was not yet.
     fn marked(&self) -> Option<&[Paragraph]> {
-        let lock = self.markup.as_ref()?;
+        let lock = self.stored_markup()?;
         Some(lock.get_or_init(|| crate::markup::parse(&self.raw).0))
     }
 }
@@ -339,9 +378,9 @@ impl Translation {
 impl PartialEq for Translation {
     fn eq(&self, other: &Translation) -> bool {
         self.raw == other.raw
-            && self.plain == other.plain
-            && self.reviewed == other.reviewed
-            && match (&self.markup, &other.markup) {
+            && self.stored_plain() == other.stored_plain()
+            && self.reviewed() == other.reviewed()
+            && match (self.stored_markup(), other.stored_markup()) {
                 (None, None) => true,
                 // Both still to be parsed from the same `raw`.
                 (Some(a), Some(b)) if a.get().is_none() && b.get().is_none() => true,
@@ -356,9 +395,9 @@ impl std::fmt::Debug for Translation {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Translation")
             .field("raw", &self.raw)
-            .field("plain", &self.plain)
+            .field("plain", &self.stored_plain())
             .field("markup", &self.marked())
-            .field("reviewed", &self.reviewed)
+            .field("reviewed", &self.reviewed())
             .finish()
     }
 }
@@ -391,9 +430,9 @@ impl Serialize for Translation {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         TranslationOut {
             raw: &self.raw,
-            plain: self.plain.as_deref(),
+            plain: self.stored_plain(),
             markup: self.marked(),
-            reviewed: self.reviewed.as_deref(),
+            reviewed: self.reviewed(),
         }
         .serialize(s)
     }

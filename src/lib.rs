@@ -21,6 +21,7 @@ pub mod lineage;
 pub mod load;
 pub mod markup;
 pub mod sample;
+pub mod shared;
 pub mod source;
 pub mod syntax;
 pub mod targets;

@@ -101,7 +101,7 @@ pub fn compare(
             o.label
                 .as_ref()
                 .and_then(|t| t.translations.get(lang))
-                .map(|t| t.raw.clone())
+                .map(|t| t.raw.to_string())
         };
         let mut relabelled = Vec::new();
         let mut reused = Vec::new();

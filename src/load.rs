@@ -89,7 +89,7 @@ fn add_file(
             let id = loaded
                 .map
                 .add(SourceFile::new(name, path.to_path_buf(), text));
-            let (tree, diags) = syntax::parse(id, &loaded.map.get(id).text);
+            let (tree, diags) = syntax::parse_shared(id, &loaded.map.get(id).text);
             diagnostics.extend(diags);
             loaded.files.insert(id, tree);
             id

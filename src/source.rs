@@ -63,12 +63,14 @@ impl<T> Spanned<T> {
 pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
-    pub text: String,
+    /// Shared with the syntax tree's and the IR's texts (`SharedStr`).
+    pub text: std::sync::Arc<str>,
     line_starts: Vec<usize>,
 }
 
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, text: String) -> SourceFile {
+    pub fn new(name: String, path: PathBuf, text: impl Into<std::sync::Arc<str>>) -> SourceFile {
+        let text = text.into();
         let line_starts = line_starts(&text);
         SourceFile {
             name,
@@ -268,7 +270,7 @@ mod tests {
 
     #[test]
     fn columns_count_characters_not_bytes() {
-        let f = SourceFile::new("a".into(), "a".into(), "äö x\n🙂y".into());
+        let f = SourceFile::new("a".into(), "a".into(), "äö x\n🙂y");
         assert_eq!(f.line_col(5), (1, 4)); // the x after "äö "
         assert_eq!(f.line_col(11), (2, 2)); // the y after the emoji
     }

@@ -4,6 +4,7 @@ use super::{Checker, Subst};
 use crate::diagnostics::{Code, Diagnostic};
 use crate::ir;
 use crate::markup::{self, MarkupIssue};
+use crate::shared::SharedStr;
 use crate::source::Span;
 use crate::syntax::ast::{ArgumentValue, Translation};
 
@@ -45,16 +46,21 @@ impl Checker<'_> {
                 }
                 continue;
             };
-            let raw = if t.multiline {
+            let raw: SharedStr = if t.multiline {
                 let base = markup::dedent(&t.raw.value);
                 match subst {
-                    None => base,
-                    Some(_) => self.substitute_text(&base, lang, t.raw.span, false, subst),
+                    None => base.into(),
+                    Some(_) => self
+                        .substitute_text(&base, lang, t.raw.span, false, subst)
+                        .into(),
                 }
             } else {
                 match subst {
+                    // The source's slice itself: no copy.
                     None => t.raw.value.clone(),
-                    Some(_) => self.substitute_text(&t.raw.value, lang, t.raw.span, true, subst),
+                    Some(_) => self
+                        .substitute_text(&t.raw.value, lang, t.raw.span, true, subst)
+                        .into(),
                 }
             };
             if raw.trim().is_empty() {
@@ -116,7 +122,7 @@ impl Checker<'_> {
                 if let Some(list) = key.split_once(".option.").map(|(list, _)| list) {
                     self.long_option_labels.push((
                         list.to_string(),
-                        t.lang.value.clone(),
+                        t.lang.value.to_string(),
                         tr.plain().len(),
                         t.raw.span,
                     ));
@@ -139,13 +145,12 @@ impl Checker<'_> {
                 );
             }
         }
-        let translations = found
-            .into_iter()
-            .map(|(i, _, t)| (self.shared_languages[i].clone(), t))
-            .collect::<Vec<_>>();
+        let languages = &self.shared_languages;
         ir::Text {
             key,
-            translations: ir::Translations::from_unique(translations),
+            translations: ir::Translations::collect_unique(
+                found.into_iter().map(|(i, _, t)| (languages[i].clone(), t)),
+            ),
         }
     }
 
@@ -380,12 +385,11 @@ impl Checker<'_> {
                         Some(ArgumentValue::Texts(ts)) => {
                             let t = ts.iter().find(|t| t.lang.value == lang);
                             if let Some(t) = t {
-                                let v = if t.multiline {
-                                    markup::dedent(&t.raw.value)
+                                if t.multiline {
+                                    out.push_str(&markup::dedent(&t.raw.value));
                                 } else {
-                                    t.raw.value.clone()
-                                };
-                                out.push_str(&v);
+                                    out.push_str(&t.raw.value);
+                                }
                             }
                         }
                         None => {

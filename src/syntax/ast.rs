@@ -5,6 +5,7 @@
 //! in [`SyntaxFile::comments`], and the text between spans is the source
 //! itself, so any node can be rewritten in place without losing anything.
 
+use crate::shared::SharedStr;
 use crate::source::{FileId, Span, Spanned};
 
 /// A parsed file: the items that parsed, in source order, and the comments.
@@ -149,9 +150,10 @@ impl Number {
 #[derive(Clone, Debug)]
 pub struct Translation {
     pub span: Span,
-    pub lang: Spanned<String>,
+    /// The language code and the text are slices of the source.
+    pub lang: Spanned<SharedStr>,
     /// The text between the quotes, exactly as written (escapes included).
-    pub raw: Spanned<String>,
+    pub raw: Spanned<SharedStr>,
     pub multiline: bool,
     pub reviewed: Option<Spanned<String>>,
 }

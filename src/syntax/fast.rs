@@ -19,17 +19,34 @@
 //! `parse` would not have refused the chunk as too deep.
 
 use std::cell::Cell;
+use std::sync::Arc;
 
 use super::ast::*;
 use super::parse::MAX_NESTING;
 use crate::bytes::find_any;
+use crate::shared::SharedStr;
 use crate::source::{FileId, Span, Spanned};
 
 /// Parses one item chunk; `base` is the chunk's byte offset in its file.
 /// `None` when the chunk does not parse, or anything is unusual: the caller
 /// then asks pest.
 pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
+    parse_item_in(file, base, &Arc::from(chunk), 0..chunk.len())
+}
+
+/// [`parse_item`] of `src[range]`, whose texts are then slices of `src`
+/// (see [`SharedStr`]).
+pub fn parse_item_in(
+    file: FileId,
+    base: usize,
+    src: &Arc<str>,
+    range: std::ops::Range<usize>,
+) -> Option<Item> {
+    let at = range.start;
+    let chunk = src.get(range)?;
     let mut p = P {
+        src,
+        at,
         text: chunk,
         s: chunk.as_bytes(),
         pos: 0,
@@ -110,6 +127,9 @@ const ITEM_KW: &[&[&str]] = &[
 type R = (usize, usize);
 
 struct P<'a> {
+    /// The text the chunk is a slice of, from byte `at`.
+    src: &'a Arc<str>,
+    at: usize,
     text: &'a str,
     s: &'a [u8],
     pos: usize,
@@ -219,6 +239,15 @@ impl<'a> P<'a> {
 
     fn spanned(&self, r: R) -> Spanned<String> {
         Spanned::new(self.slice(r).to_string(), self.span(r))
+    }
+
+    /// A slice of the source, sharing its bytes.
+    fn shared(&self, r: R) -> Spanned<SharedStr> {
+        let value = SharedStr::slice(self.src, self.at + r.0, self.at + r.1).unwrap_or_else(|| {
+            self.bail.set(true);
+            SharedStr::default()
+        });
+        Spanned::new(value, self.span(r))
     }
 
     fn slice(&self, (start, end): R) -> &'a str {
@@ -588,8 +617,8 @@ impl<'a> P<'a> {
             .flatten();
         Some(Translation {
             span: self.span((start, self.pos)),
-            lang: self.spanned(lang),
-            raw: self.spanned(raw),
+            lang: self.shared(lang),
+            raw: self.shared(raw),
             multiline,
             reviewed,
         })

@@ -5,4 +5,4 @@ pub mod ast;
 pub mod fast;
 pub mod parse;
 
-pub use parse::parse;
+pub use parse::{parse, parse_shared};

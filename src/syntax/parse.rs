@@ -6,12 +6,15 @@
 //! in, and one run reports the errors of every broken item. Parsing never
 //! fails: it returns the items it could read and the diagnostics.
 
+use std::sync::Arc;
+
 use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
 use crate::bytes::find_any;
 use crate::diagnostics::{Code, Diagnostic};
+use crate::shared::SharedStr;
 use crate::source::{FileId, Span, Spanned};
 
 #[derive(pest_derive::Parser)]
@@ -25,6 +28,13 @@ pub const MAX_NESTING: usize = 32;
 /// Parses one file. Never panics and never gives up: broken items are left
 /// out of the tree and reported.
 pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
+    parse_shared(file, &Arc::from(text))
+}
+
+/// [`parse`] of a text the tree's texts then share (see [`SharedStr`]):
+/// what the loader calls, with the source map's text.
+pub fn parse_shared(file: FileId, src: &Arc<str>) -> (SyntaxFile, Vec<Diagnostic>) {
+    let text: &str = src;
     let mut diagnostics = Vec::new();
     let scan = scan(file, text, &mut diagnostics);
     let mut items = Vec::with_capacity(scan.starts.len());
@@ -48,7 +58,7 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         // nested too deep: see `fast::P::nots`); pest, the specification,
         // reads the rest and phrases the errors, unless the chunk is nested
         // so deep that it could overflow the stack.
-        if let Some(item) = super::fast::parse_item(file, start, chunk) {
+        if let Some(item) = super::fast::parse_item_in(file, start, src, start..end) {
             items.push(item);
             continue;
         }
@@ -683,9 +693,11 @@ impl Converter {
         let span = self.span(&pair);
         let mut inner = pair.into_inner();
         let lang = self.spanned(&inner.next().expect("lang"));
+        let lang = Spanned::new(SharedStr::from(lang.value), lang.span);
         let text = inner.next().expect("text");
         let multiline = text.as_rule() == Rule::ml_string;
         let raw = self.string(&text);
+        let raw = Spanned::new(SharedStr::from(raw.value), raw.span);
         let reviewed = inner.next().map(|r| {
             let s = r.into_inner().nth(1).expect("reviewed string");
             self.string(&s)

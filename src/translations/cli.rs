@@ -431,7 +431,7 @@ fn write_patched(
             } else {
                 expected.iter().find_map(|((key, lang), raw)| {
                     let t = after.site(key).and_then(|s| s.get(lang));
-                    (t.map(|t| &t.raw.value) != Some(raw))
+                    (t.map(|t| t.raw.value.as_str()) != Some(raw.as_str()))
                         .then(|| format!("`{lang}` of `{key}` does not read back as written"))
                 })
             }

@@ -47,7 +47,7 @@ pub fn content(t: &Translation) -> String {
     if t.multiline {
         markup::dedent(&t.raw.value)
     } else {
-        t.raw.value.clone()
+        t.raw.value.to_string()
     }
 }
 
@@ -435,7 +435,7 @@ pub fn status(sources: &Sources, earlier: Option<&Earlier>) -> Vec<Finding> {
             if let Some(problem) = staleness(site, src, t, earlier) {
                 out.push(Finding {
                     key: site.key.clone(),
-                    lang: t.lang.value.clone(),
+                    lang: t.lang.value.to_string(),
                     span: t.lang.span,
                     problem,
                 });
@@ -473,7 +473,7 @@ pub fn review_edits(
         let fp = fingerprint(&content(source));
         for t in &site.translations {
             if t.lang.value == src
-                || (!filter.langs.is_empty() && !filter.langs.contains(&t.lang.value))
+                || (!filter.langs.is_empty() && !filter.langs.contains(t.lang.value.as_str()))
             {
                 continue;
             }
@@ -482,7 +482,7 @@ pub fn review_edits(
                 continue;
             }
             if let Some(e) = patch::marker_edit(t, &fp) {
-                out.push((site.file, e, site.key.clone(), t.lang.value.clone()));
+                out.push((site.file, e, site.key.clone(), t.lang.value.to_string()));
             }
         }
     }

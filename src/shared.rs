@@ -1,0 +1,226 @@
+//! [`SharedStr`]: an immutable string that shares its bytes.
+//!
+//! The syntax tree's texts and language codes, and the IR's texts, are
+//! slices of the source file they were read from: making one copies no
+//! bytes and allocates nothing, and the checker hands the same slice on to
+//! the IR. A text that is not a slice of a source (a multi-line text with
+//! its indentation stripped, a block's text with its placeholders filled
+//! in) owns its bytes.
+
+use std::borrow::Borrow;
+use std::fmt;
+use std::ops::Deref;
+use std::sync::Arc;
+
+/// An immutable string: `buf[start..end]`. Cloning it costs a reference
+/// count, not a copy.
+#[derive(Clone)]
+pub struct SharedStr {
+    buf: Arc<str>,
+    start: u32,
+    end: u32,
+}
+
+impl SharedStr {
+    /// `buf[start..end]`, when that is a string within `buf` (both ends on
+    /// character boundaries, under 4 GiB): sharing `buf`, copying nothing.
+    pub fn slice(buf: &Arc<str>, start: usize, end: usize) -> Option<SharedStr> {
+        buf.get(start..end)?;
+        Some(SharedStr {
+            buf: Arc::clone(buf),
+            start: u32::try_from(start).ok()?,
+            end: u32::try_from(end).ok()?,
+        })
+    }
+
+    pub fn as_str(&self) -> &str {
+        // The constructors checked the range.
+        &self.buf[self.start as usize..self.end as usize]
+    }
+}
+
+impl Default for SharedStr {
+    fn default() -> SharedStr {
+        SharedStr::from("")
+    }
+}
+
+impl Deref for SharedStr {
+    type Target = str;
+
+    fn deref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl AsRef<str> for SharedStr {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl Borrow<str> for SharedStr {
+    fn borrow(&self) -> &str {
+        self.as_str()
+    }
+}
+
+impl From<&str> for SharedStr {
+    fn from(s: &str) -> SharedStr {
+        SharedStr::from(Arc::<str>::from(s))
+    }
+}
+
+impl From<String> for SharedStr {
+    fn from(s: String) -> SharedStr {
+        SharedStr::from(Arc::<str>::from(s))
+    }
+}
+
+impl From<Arc<str>> for SharedStr {
+    fn from(buf: Arc<str>) -> SharedStr {
+        match u32::try_from(buf.len()) {
+            Ok(end) => SharedStr { buf, start: 0, end },
+            // Over 4 GiB: no source or text is that long (spans are u32).
+            Err(_) => {
+                let mut end = u32::MAX as usize;
+                while !buf.is_char_boundary(end) {
+                    end -= 1;
+                }
+                SharedStr::from(&buf[..end])
+            }
+        }
+    }
+}
+
+impl From<SharedStr> for String {
+    fn from(s: SharedStr) -> String {
+        s.as_str().to_string()
+    }
+}
+
+impl PartialEq for SharedStr {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl Eq for SharedStr {}
+
+impl PartialEq<str> for SharedStr {
+    fn eq(&self, other: &str) -> bool {
+        self.as_str() == other
+    }
+}
+
+impl PartialEq<&str> for SharedStr {
+    fn eq(&self, other: &&str) -> bool {
+        self.as_str() == *other
+    }
+}
+
+impl PartialEq<String> for SharedStr {
+    fn eq(&self, other: &String) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialEq<SharedStr> for str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self == other.as_str()
+    }
+}
+
+impl PartialEq<SharedStr> for &str {
+    fn eq(&self, other: &SharedStr) -> bool {
+        *self == other.as_str()
+    }
+}
+
+impl PartialEq<SharedStr> for String {
+    fn eq(&self, other: &SharedStr) -> bool {
+        self.as_str() == other.as_str()
+    }
+}
+
+impl PartialOrd for SharedStr {
+    fn partial_cmp(&self, other: &SharedStr) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl Ord for SharedStr {
+    fn cmp(&self, other: &SharedStr) -> std::cmp::Ordering {
+        self.as_str().cmp(other.as_str())
+    }
+}
+
+impl std::hash::Hash for SharedStr {
+    fn hash<H: std::hash::Hasher>(&self, h: &mut H) {
+        self.as_str().hash(h)
+    }
+}
+
+impl fmt::Debug for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(self.as_str(), f)
+    }
+}
+
+impl fmt::Display for SharedStr {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(self.as_str(), f)
+    }
+}
+
+impl serde::Serialize for SharedStr {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.as_str())
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for SharedStr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<SharedStr, D::Error> {
+        String::deserialize(d).map(SharedStr::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_slice_shares_its_source() {
+        let src: Arc<str> = Arc::from("fi \"Hyvä päivä\"");
+        let s = SharedStr::slice(&src, 4, 17).expect("in range");
+        assert_eq!(s, "Hyvä päivä");
+        assert_eq!(s.len(), "Hyvä päivä".len());
+        assert_eq!(Arc::strong_count(&src), 2);
+        let t = s.clone();
+        assert_eq!(Arc::strong_count(&src), 3);
+        assert_eq!(t.as_str().as_ptr(), s.as_str().as_ptr());
+    }
+
+    #[test]
+    fn a_slice_must_be_a_string() {
+        let src: Arc<str> = Arc::from("päivä");
+        // Inside `ä`, and past the end.
+        assert!(SharedStr::slice(&src, 0, 2).is_none());
+        assert!(SharedStr::slice(&src, 0, 99).is_none());
+        assert!(SharedStr::slice(&src, 3, 1).is_none());
+        assert_eq!(SharedStr::slice(&src, 0, 3).expect("on a boundary"), "pä");
+    }
+
+    #[test]
+    fn compares_orders_and_serializes_as_its_text() {
+        let src: Arc<str> = Arc::from("abcab");
+        let a = SharedStr::slice(&src, 0, 2).expect("in range");
+        let b = SharedStr::slice(&src, 3, 5).expect("in range");
+        assert_eq!(a, b);
+        assert_eq!(a.cmp(&SharedStr::from("b")), std::cmp::Ordering::Less);
+        assert_eq!(format!("{a} {a:?}"), "ab \"ab\"");
+        assert_eq!(serde_json::to_string(&a).expect("serializes"), "\"ab\"");
+        let back: SharedStr = serde_json::from_str("\"ab\"").expect("parses");
+        assert_eq!(back, a);
+    }
+}
