@@ -158,13 +158,14 @@ fn line_starts(tree: &SyntaxFile) -> (Vec<Start>, Vec<Start>) {
                 PropertyValue::Texts(texts) | PropertyValue::Option { texts, .. } => {
                     translations(&mut out, texts, inner + 2);
                 }
-                PropertyValue::GridItem {
-                    name: _,
-                    texts,
-                    label,
-                    continues,
-                    brk,
-                } => {
+                PropertyValue::GridItem(g) => {
+                    let crate::syntax::ast::GridItem {
+                        name: _,
+                        texts,
+                        label,
+                        continues,
+                        brk,
+                    } = &**g;
                     translations(&mut out, texts, inner + 2);
                     for (span, texts) in [label, brk].into_iter().flatten() {
                         push(&mut out, *span, inner + 2);

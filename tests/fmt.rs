@@ -309,9 +309,10 @@ fn all_translations(tree: &SyntaxFile) -> Vec<&Translation> {
                 PropertyValue::Texts(t) | PropertyValue::Option { texts: t, .. } => {
                     out.extend(t);
                 }
-                PropertyValue::GridItem {
-                    texts, label, brk, ..
-                } => {
+                PropertyValue::GridItem(g) => {
+                    let lomake::syntax::ast::GridItem {
+                        texts, label, brk, ..
+                    } = &**g;
                     out.extend(texts);
                     for (_, t) in [label, brk].into_iter().flatten() {
                         out.extend(t);

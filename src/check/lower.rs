@@ -1009,8 +1009,8 @@ impl<'a> Checker<'a> {
             Keyword::Question => {
                 if item.kind.as_ref().is_some_and(|k| k.value == "grid") {
                     for p in &item.properties {
-                        if let PropertyValue::GridItem { name: id, .. } = &p.value {
-                            out.push(concat(&[&name, "_", &id.value]));
+                        if let PropertyValue::GridItem(g) = &p.value {
+                            out.push(concat(&[&name, "_", &g.name.value]));
                         }
                     }
                 } else {
@@ -1405,7 +1405,7 @@ impl<'a> Checker<'a> {
         let grid_items = if kind == ElementKind::Grid {
             item.properties
                 .iter()
-                .filter(|p| matches!(p.value, PropertyValue::GridItem { .. }))
+                .filter(|p| matches!(p.value, PropertyValue::GridItem(_)))
                 .count()
         } else {
             0
@@ -1416,15 +1416,15 @@ impl<'a> Checker<'a> {
         if kind == ElementKind::Grid {
             let mut ids: BTreeMap<String, Span> = BTreeMap::new();
             for p in &item.properties {
-                let PropertyValue::GridItem {
+                let PropertyValue::GridItem(g) = &p.value else {
+                    continue;
+                };
+                let crate::syntax::ast::GridItem {
                     name: id,
                     texts,
                     label: item_label,
                     ..
-                } = &p.value
-                else {
-                    continue;
-                };
+                } = &**g;
                 let vname = concat(&[&name, "_", &id.value]);
                 if let Some(first) = ids.get(&id.value) {
                     self.report(
@@ -1715,15 +1715,15 @@ impl<'a> Checker<'a> {
             self.lineage_grids.push(t.clone());
         }
         for p in &item.properties {
-            let PropertyValue::GridItem {
+            let PropertyValue::GridItem(g) = &p.value else {
+                continue;
+            };
+            let crate::syntax::ast::GridItem {
                 name: id,
                 continues,
                 brk: item_brk,
                 ..
-            } = &p.value
-            else {
-                continue;
-            };
+            } = &**g;
             let implicit = continues.is_none();
             let own = match continues {
                 Some(q) => match self.subst_spanned(q, subst) {

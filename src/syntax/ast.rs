@@ -107,17 +107,11 @@ pub enum PropertyValue {
         flags: Vec<Spanned<String>>,
         texts: Vec<Translation>,
     },
-    GridItem {
-        name: Name,
-        texts: Vec<Translation>,
-        label: Option<(Span, Vec<Translation>)>,
-        /// `continues <survey>.<variable>`: the item's own lineage.
-        continues: Option<Spanned<String>>,
-        /// `break` and its translations: the reason for a break in comparability.
-        brk: Option<(Span, Vec<Translation>)>,
-    },
+    /// Boxed: the largest value, and a rare one.
+    GridItem(Box<GridItem>),
     Values(Spanned<i64>, Spanned<i64>),
-    When(Expr),
+    /// Boxed: a condition is large, and most properties are none.
+    When(Box<Expr>),
     Languages(Vec<Spanned<String>>),
     /// `version "…"`, `submit "…"`: a string value.
     Str(Spanned<String>),
@@ -127,6 +121,18 @@ pub enum PropertyValue {
     /// `continues <survey>.<variable>` on a question. (In the survey
     /// header, `continues "file"` is a [`PropertyValue::Str`].)
     Continues(Spanned<String>),
+}
+
+/// `item a "…"` of a grid question.
+#[derive(Clone, Debug)]
+pub struct GridItem {
+    pub name: Name,
+    pub texts: Vec<Translation>,
+    pub label: Option<(Span, Vec<Translation>)>,
+    /// `continues <survey>.<variable>`: the item's own lineage.
+    pub continues: Option<Spanned<String>>,
+    /// `break` and its translations: the reason for a break in comparability.
+    pub brk: Option<(Span, Vec<Translation>)>,
 }
 
 /// A number as written, and its value.
@@ -155,7 +161,8 @@ pub struct Translation {
     /// The text between the quotes, exactly as written (escapes included).
     pub raw: Spanned<SharedStr>,
     pub multiline: bool,
-    pub reviewed: Option<Spanned<String>>,
+    /// Boxed: most translations have none.
+    pub reviewed: Option<Box<Spanned<String>>>,
 }
 
 /// An argument of an `insert`: a name or a translated text.

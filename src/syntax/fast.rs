@@ -620,7 +620,7 @@ impl<'a> P<'a> {
             lang: self.shared(lang),
             raw: self.shared(raw),
             multiline,
-            reviewed,
+            reviewed: reviewed.map(Box::new),
         })
     }
 
@@ -894,13 +894,13 @@ impl<'a> P<'a> {
             });
             (
                 self.spanned(k),
-                PropertyValue::GridItem {
+                PropertyValue::GridItem(Box::new(GridItem {
                     name,
                     texts,
                     label,
                     continues,
                     brk,
-                },
+                })),
             )
         } else if let Some(k) = self.kw(&["values"]) {
             // values_prop = { kw_values ~ code ~ ".." ~ code }
@@ -985,7 +985,7 @@ impl<'a> P<'a> {
         Some(Property {
             span: self.span((k.0, self.pos)),
             key: self.spanned(k),
-            value: PropertyValue::When(e),
+            value: PropertyValue::When(Box::new(e)),
         })
     }
 

@@ -707,7 +707,7 @@ impl Converter {
             lang,
             raw,
             multiline,
-            reviewed,
+            reviewed: reviewed.map(Box::new),
         }
     }
 
@@ -765,20 +765,22 @@ impl Converter {
                         _ => texts.push(self.translation(p)),
                     }
                 }
-                PropertyValue::GridItem {
+                PropertyValue::GridItem(Box::new(GridItem {
                     name,
                     texts,
                     label,
                     continues,
                     brk,
-                }
+                }))
             }
             Rule::values_prop => {
                 let lo = self.code(&inner.next().expect("lo"));
                 let hi = self.code(&inner.next().expect("hi"));
                 PropertyValue::Values(lo, hi)
             }
-            Rule::when_prop => PropertyValue::When(self.expr(inner.next().expect("expr"))),
+            Rule::when_prop => {
+                PropertyValue::When(Box::new(self.expr(inner.next().expect("expr"))))
+            }
             Rule::languages_prop => {
                 PropertyValue::Languages(inner.map(|p| self.spanned(&p)).collect())
             }
@@ -965,7 +967,10 @@ mod tests {
         let src = "question q single\n  when not a = 1 or b in {1, 2} and answered(c)\n";
         let (f, d) = parse_str(src);
         assert!(d.is_empty(), "{d:?}");
-        let PropertyValue::When(Expr::Or(parts, _)) = &f.items[0].properties[0].value else {
+        let PropertyValue::When(e) = &f.items[0].properties[0].value else {
+            panic!("expected a condition");
+        };
+        let Expr::Or(parts, _) = &**e else {
             panic!("expected or");
         };
         assert!(matches!(parts[0], Expr::Not(..)));

@@ -283,13 +283,14 @@ fn item_sites(
             PropertyValue::Option { code, texts, .. } => {
                 push(format!("option.{}", code.value), code.span, texts);
             }
-            PropertyValue::GridItem {
-                name,
-                texts,
-                label,
-                brk,
-                ..
-            } => {
+            PropertyValue::GridItem(g) => {
+                let crate::syntax::ast::GridItem {
+                    name,
+                    texts,
+                    label,
+                    brk,
+                    ..
+                } = &**g;
                 push(format!("item.{}", name.value), name.span, texts);
                 if let Some((span, ts)) = label {
                     push(format!("item.{}.label", name.value), *span, ts);
