@@ -49,11 +49,58 @@ pub(crate) fn find_any<const N: usize>(s: &[u8], from: usize, set: [u8; N]) -> u
     i
 }
 
+/// Is `s` its own `trim()`: no white space at either end? Decided from the
+/// end bytes when they are ASCII (the common case), else by `trim`.
+#[inline]
+pub(crate) fn is_trimmed(s: &str) -> bool {
+    match (s.as_bytes().first(), s.as_bytes().last()) {
+        (None, _) | (_, None) => true,
+        // (`char::is_whitespace`, as `trim` asks: it counts \u{b} too.)
+        (Some(&a), Some(&z)) if a.is_ascii() && z.is_ascii() => {
+            !char::from(a).is_whitespace() && !char::from(z).is_whitespace()
+        }
+        _ => s.trim().len() == s.len(),
+    }
+}
+
+/// Is `s` empty or white space only (`s.trim().is_empty()`)? Decided from
+/// the first byte when it is ASCII and not white space, else by `trim`.
+#[inline]
+pub(crate) fn is_blank(s: &str) -> bool {
+    match s.as_bytes().first() {
+        Some(&a) if a.is_ascii() && !char::from(a).is_whitespace() => false,
+        _ => s.trim().is_empty(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
-    use super::find_any;
+    use super::{find_any, is_blank, is_trimmed};
 
     proptest::proptest! {
+        /// `is_trimmed` and `is_blank` answer as `trim` does, white space
+        /// that `u8::is_ascii_whitespace` leaves out (\u{b}) and non-ASCII
+        /// white space at either end included.
+        #[test]
+        fn trimmed_and_blank_as_trim_says(
+            text in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just(' '),
+                    proptest::strategy::Just('\u{b}'),
+                    proptest::strategy::Just('\u{a0}'),
+                    proptest::strategy::Just('\u{3000}'),
+                    proptest::strategy::Just('\n'),
+                    proptest::strategy::Just('ä'),
+                    proptest::strategy::Just('x'),
+                ],
+                0..6,
+            )
+        ) {
+            let s: String = text.into_iter().collect();
+            proptest::prop_assert_eq!(is_trimmed(&s), s.trim().len() == s.len());
+            proptest::prop_assert_eq!(is_blank(&s), s.trim().is_empty());
+        }
+
         /// The first byte of the set at or after `from`, as a plain walk
         /// finds it, whatever the text's length (full words, the tail)
         /// and whatever sits before `from`.

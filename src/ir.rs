@@ -282,7 +282,7 @@ impl Translation {
         // the text is its own plain text: the common case, without a walk.
         let simple = crate::bytes::find_any(raw.as_bytes(), 0, [b'*', b'[', b'\\', b'\n'])
             >= raw.len()
-            && raw.trim().len() == raw.len();
+            && crate::bytes::is_trimmed(&raw);
         if simple {
             let t = Translation::new(raw, None, None, reviewed);
             return (t, Vec::new());
@@ -325,11 +325,16 @@ impl Translation {
     /// A text without markup: `raw` is `plain` with its markup characters
     /// escaped.
     pub fn plain_text(plain: String) -> Translation {
-        if plain.contains(['\\', '*', '[']) {
-            let raw = plain
-                .replace('\\', "\\\\")
-                .replace('*', "\\*")
-                .replace('[', "\\[");
+        let first = crate::bytes::find_any(plain.as_bytes(), 0, [b'\\', b'*', b'[']);
+        if first < plain.len() {
+            let mut raw = String::with_capacity(plain.len() + 8);
+            raw.push_str(&plain[..first]);
+            for c in plain[first..].chars() {
+                if matches!(c, '\\' | '*' | '[') {
+                    raw.push('\\');
+                }
+                raw.push(c);
+            }
             Translation::new(raw.into(), Some(plain), None, None)
         } else {
             Translation::new(plain.into(), None, None, None)
@@ -917,4 +922,40 @@ fn date_digits(s: &[u8]) -> Option<u32> {
         return None;
     }
     Some(s.iter().fold(0, |n, d| n * 10 + u32::from(d - b'0')))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Translation;
+
+    proptest::proptest! {
+        /// `plain_text` escapes the markup characters as three `replace`s
+        /// in a row would, and the result reads back as the plain text.
+        #[test]
+        fn plain_text_escapes_markup(
+            text in proptest::collection::vec(
+                proptest::prop_oneof![
+                    proptest::strategy::Just('\\'),
+                    proptest::strategy::Just('*'),
+                    proptest::strategy::Just('['),
+                    proptest::strategy::Just(']'),
+                    proptest::strategy::Just('ä'),
+                    proptest::char::range('a', 'e'),
+                ],
+                0..40,
+            )
+        ) {
+            let plain: String = text.into_iter().collect();
+            let t = Translation::plain_text(plain.clone());
+            let expected = plain
+                .replace('\\', "\\\\")
+                .replace('*', "\\*")
+                .replace('[', "\\[");
+            proptest::prop_assert_eq!(&*t.raw, expected.as_str());
+            proptest::prop_assert_eq!(t.plain(), plain.as_str());
+            let (back, issues) = Translation::parse(expected, None);
+            proptest::prop_assert!(issues.is_empty());
+            proptest::prop_assert_eq!(back.plain(), plain.as_str());
+        }
+    }
 }

@@ -63,7 +63,7 @@ impl Checker<'_> {
                         .into(),
                 }
             };
-            if raw.trim().is_empty() {
+            if crate::bytes::is_blank(&raw) {
                 self.report(
                     Diagnostic::new(Code::EmptyText, "empty text")
                         .at(t.raw.span, "nothing here")
