@@ -146,3 +146,18 @@ fn translations_in_any_order() {
     let codes: Vec<Code> = c.diagnostics.iter().map(|d| d.code).collect();
     assert_eq!(codes, [Code::DuplicateTranslation, Code::UnknownLanguage]);
 }
+
+/// An analyst label fits SPSS files up to 255 bytes (what a `.sav` file
+/// keeps, `flatten::sav::MAX_VARIABLE_LABEL`); from 256 on, W080.
+#[test]
+fn analyst_labels_fit_a_sav_file_up_to_255_bytes() {
+    for (len, expected) in [(255, vec![]), (256, vec![Code::SpssLabelTooLong])] {
+        // Two-byte letters, and one ASCII letter to reach an odd length.
+        let label = format!("{}{}", "ä".repeat(len / 2), "a".repeat(len % 2));
+        assert_eq!(label.len(), len);
+        let body = format!("question q text\n  label\n    en \"{label}\"\n  text\n    en \"T?\"\n");
+        let (codes, _) = codes(&body);
+        assert_eq!(codes, expected, "a label of {len} bytes");
+    }
+    assert_eq!(lomake::flatten::sav::MAX_VARIABLE_LABEL, 255);
+}

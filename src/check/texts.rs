@@ -433,14 +433,15 @@ impl Checker<'_> {
 }
 
 /// SPSS's limits for labels, in UTF-8 bytes, by the kind of text (from its
-/// stable key): analyst labels become variable labels (256 bytes), option
-/// labels value labels (120 bytes).
+/// stable key): analyst labels become variable labels (255 bytes: SPSS
+/// syntax takes 256, but a `.sav` file keeps 255, as PSPP writes them and as
+/// `flatten::sav` does), option labels value labels (120 bytes).
 fn spss_limit(key: &str) -> Option<(usize, &'static str)> {
     // (`str::contains` sets up a substring search: slow on keys this short.)
     if key.as_bytes().windows(8).any(|w| w == b".option.") {
         Some((120, "option label"))
     } else if key.ends_with(".label") && !key.starts_with("section.") {
-        Some((256, "analyst label"))
+        Some((crate::flatten::sav::MAX_VARIABLE_LABEL, "analyst label"))
     } else {
         None
     }
