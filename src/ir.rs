@@ -712,6 +712,10 @@ pub enum ChangeClass {
     CodesAdded,
     /// Codes no longer offered.
     CodesRemoved,
+    /// The answers allowed changed otherwise: `min` or `max` (of a number,
+    /// or of a multiple choice's selections), a text's maximum length (the
+    /// kind staying the same).
+    Range,
     /// Who is asked changed: the condition differs.
     Routing,
     /// Question, item, help, unit or option texts changed in some languages
@@ -736,6 +740,7 @@ impl ChangeClass {
             ChangeClass::CodesReused => "codes_reused",
             ChangeClass::CodesAdded => "codes_added",
             ChangeClass::CodesRemoved => "codes_removed",
+            ChangeClass::Range => "range",
             ChangeClass::Routing => "routing",
             ChangeClass::Wording => "wording",
         }

@@ -150,6 +150,15 @@ pub fn compare(
         add(ChangeClass::Kind, Vec::new(), Vec::new());
     }
 
+    // The answers allowed, within the same kind (a kind change says more).
+    if old_var.kind == new_var.kind
+        && (old_var.min != new_var.min
+            || old_var.max != new_var.max
+            || old_var.max_length != new_var.max_length)
+    {
+        add(ChangeClass::Range, Vec::new(), Vec::new());
+    }
+
     // Routing: the conditions, with the earlier wave's names mapped to ours.
     let old_condition = old_var.condition.as_ref().map(|c| rename(c, renames));
     if old_condition.as_ref() != new_var.condition.as_ref() {
@@ -253,6 +262,7 @@ pub fn describe(changes: &[Change]) -> String {
                 ChangeClass::CodesReused => format!("codes reused: {codes}"),
                 ChangeClass::CodesAdded => format!("codes added: {codes}"),
                 ChangeClass::CodesRemoved => format!("codes removed: {codes}"),
+                ChangeClass::Range => "allowed range changed".to_string(),
                 ChangeClass::Routing => "routing changed".to_string(),
                 ChangeClass::Wording => format!("wording changed ({})", c.languages.join(", ")),
             }

@@ -233,3 +233,83 @@ fn a_grid_items_unknown_placeholder_is_reported() {
         checked.diagnostics
     );
 }
+
+/// A change to the answers allowed, the kind staying the same, is the
+/// `range` class: a number's bounds, a multiple choice's selection limits,
+/// a text's maximum length. It does not break comparability.
+#[test]
+fn changed_bounds_are_the_range_class() {
+    let wave = |id: &str, header: &str, continues: &str, kind: &str, props: &str| {
+        format!(
+            "survey {id}\n  version \"1\"\n  languages fi en\n{header}  title\n    fi \"Kysely\"\n    en \"Survey\"\n\n\
+             section main\n  title\n    fi \"Osio\"\n    en \"Section\"\n\n\
+             question q {kind}\n{continues}{props}  label\n    fi \"Kysymys\"\n    en \"Question\"\n  text\n    fi \"Kysymys?\"\n    en \"Question?\"\n"
+        )
+    };
+    let multiple = "multiple\n  option 1\n    fi \"A\"\n    en \"A\"\n  option 2\n    fi \"B\"\n    en \"B\"\n  option 3\n    fi \"C\"\n    en \"C\"\n";
+    let cases: [(&str, &str, &str, &[ChangeClass]); 6] = [
+        (
+            "integer",
+            "  min 0\n  max 100\n",
+            "  min 0\n  max 50\n",
+            &[ChangeClass::Range],
+        ),
+        (
+            "integer",
+            "  min 0\n  max 100\n",
+            "  min 1\n  max 100\n",
+            &[ChangeClass::Range],
+        ),
+        (
+            "decimal",
+            "  min 0\n  max 9.5\n",
+            "  min 0\n  max 9.5\n",
+            &[],
+        ),
+        (
+            "text",
+            "  maxlength 200\n",
+            "  maxlength 100\n",
+            &[ChangeClass::Range],
+        ),
+        (multiple, "  max 3\n", "  max 2\n", &[ChangeClass::Range]),
+        // A new kind says more than new bounds.
+        ("integer", "  max 100\n", "", &[]),
+    ];
+    for (kind, old_props, new_props, expected) in cases {
+        let old = wave("wave_a", "", "", kind, old_props);
+        let (new_kind, expected) = if new_props.is_empty() {
+            ("text", &[ChangeClass::Kind][..])
+        } else {
+            (kind, expected)
+        };
+        let new = wave(
+            "wave_b",
+            "  continues \"old.survey\"\n",
+            "  continues wave_a.q\n",
+            new_kind,
+            new_props,
+        );
+        let mut loader = MemoryLoader::new();
+        loader.add("old.survey", old.as_bytes());
+        loader.add("new.survey", new.as_bytes());
+        let checked =
+            check_file(&loader, Path::new("new.survey"), &CheckOptions::default()).unwrap();
+        let codes: Vec<Code> = checked.diagnostics.iter().map(|d| d.code).collect();
+        let survey = checked.survey.unwrap_or_else(|| panic!("{codes:?}\n{new}"));
+        let lineage = survey
+            .variable("q")
+            .unwrap()
+            .lineage
+            .clone()
+            .expect("lineage");
+        let got: Vec<ChangeClass> = lineage.changes.iter().map(|c| c.class).collect();
+        assert_eq!(got, expected, "{old_props:?} → {new_props:?}");
+        let breaks = expected.iter().any(|c| c.breaks());
+        assert_eq!(
+            codes.contains(&Code::ComparabilityBreak),
+            breaks,
+            "{codes:?}"
+        );
+    }
+}
