@@ -543,6 +543,11 @@ pub struct Section {
 pub struct Element {
     pub name: String,
     pub kind: ElementKind,
+    /// A grid's own analyst label (its items' variables have theirs): the
+    /// label of the grid as a group (DDI `varGrp`). Absent for other kinds,
+    /// whose label is their variable's.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub text: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]

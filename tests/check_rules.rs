@@ -161,3 +161,26 @@ fn analyst_labels_fit_a_sav_file_up_to_255_bytes() {
     }
     assert_eq!(lomake::flatten::sav::MAX_VARIABLE_LABEL, 255);
 }
+
+/// A grid's own analyst label reaches the IR (its element), not only its
+/// items' labels; other questions keep their label on their variable alone.
+#[test]
+fn a_grid_keeps_its_own_label() {
+    let body = "scale yn nominal\n  option 1\n    en \"Yes\"\n  option 2\n    en \"No\"\n\
+                question g grid yn\n  label\n    en \"Grid label\"\n  text\n    en \"Rate?\"\n  item a\n    en \"First\"\n\
+                question s single yn\n  label\n    en \"Single label\"\n  text\n    en \"Pick?\"\n";
+    let (codes, ir) = codes(body);
+    assert!(codes.is_empty(), "{codes:?}");
+    let ir = ir.unwrap();
+    let elements = &ir.sections[0].elements;
+    let g = elements.iter().find(|e| e.name == "g").unwrap();
+    let label = g.label.as_ref().expect("the grid's label");
+    assert_eq!(label.key, "g.label");
+    assert_eq!(label.translations["en"].plain(), "Grid label");
+    let s = elements.iter().find(|e| e.name == "s").unwrap();
+    assert!(s.label.is_none());
+    assert_eq!(
+        ir.variable("s").unwrap().label.translations["en"].plain(),
+        "Single label"
+    );
+}

@@ -1100,6 +1100,7 @@ impl<'a> Checker<'a> {
                     ir::Element {
                         name,
                         kind: ElementKind::Display,
+                        label: None,
                         text,
                         help,
                         list: None,
@@ -1151,6 +1152,7 @@ impl<'a> Checker<'a> {
                     ir::Element {
                         name: name.clone(),
                         kind: ElementKind::Hidden,
+                        label: None,
                         text: None,
                         help: None,
                         list: None,
@@ -1655,6 +1657,11 @@ impl<'a> Checker<'a> {
         let element = ir::Element {
             name: name.clone(),
             kind,
+            label: if kind == ElementKind::Grid {
+                label.clone()
+            } else {
+                None
+            },
             text,
             help,
             list: list_name,

@@ -301,8 +301,13 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
             .and_then(|v| v.condition.as_ref())
             .or(g.element.and_then(|e| e.condition.as_ref()));
         // A multiple-response set is labelled like its question's
-        // variable; a grid has no label of its own, only its text.
-        let labels = per_lang(survey, g.variable.map(|v| &v.label));
+        // variable, a grid with its own label.
+        let labels = per_lang(
+            survey,
+            g.variable
+                .map(|v| &v.label)
+                .or(g.element.and_then(|e| e.label.as_ref())),
+        );
         group_views.push(GroupView {
             kind: if g.multiple { "multipleResp" } else { "grid" },
             name: clean(g.name),
