@@ -846,8 +846,11 @@ impl<'a> Checker<'a> {
         let mut sections: Vec<ir::Section> = Vec::new();
         let mut section_insert: Vec<Option<usize>> = Vec::new();
         let mut section_names: BTreeMap<String, Span> = BTreeMap::new();
-        // As many as pass 1 found (a variable is large: no regrowing).
+        // As many as pass 1 found (a variable is large: no regrowing), and
+        // the tables of names sized for them.
         let mut variables = Vec::with_capacity(scope.all.len());
+        self.names.reserve(scope.all.len());
+        scope.vars.reserve(scope.all.len());
         let mut insert_conditions: BTreeMap<usize, Option<Condition>> = BTreeMap::new();
         let mut reported_outside = false;
 

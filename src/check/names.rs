@@ -110,6 +110,11 @@ impl Generated {
 }
 
 impl NameTable {
+    /// Room for `n` more names without regrowing.
+    pub fn reserve(&mut self, n: usize) {
+        self.seen.reserve(n);
+    }
+
     /// Every declared name (as written) and where it was declared.
     pub fn into_spans(self) -> VariableSpans {
         VariableSpans(
