@@ -41,6 +41,7 @@ pub struct Labels {
     pub contents: String,
     pub name: String,
     pub label: String,
+    pub group: String,
     pub question: String,
     pub item: String,
     pub help: String,
@@ -78,6 +79,8 @@ pub struct EntryView {
     /// The fragment id (`v-<name>`; names are ASCII identifiers).
     pub anchor: String,
     pub label: String,
+    /// The analyst label of the grid the column belongs to.
+    pub group: Option<String>,
     pub question: Option<String>,
     pub item: Option<String>,
     pub help: Option<String>,
@@ -185,6 +188,10 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             name: r.pieces(&[Piece::Name(e.name.to_string())]),
             anchor: format!("v-{}", e.name),
             label: t(&e.label),
+            group: e
+                .element
+                .and_then(|el| el.label.as_ref())
+                .map(|l| t(&text_of(l, lang, langs))),
             question: e.question.as_ref().map(|x| r.rich(x)),
             item: e.item.as_ref().map(|x| r.rich(x)),
             help: e.help.as_ref().map(|x| r.rich(x)),
@@ -252,6 +259,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             contents: t(w.contents),
             name: t(w.name),
             label: t(w.label),
+            group: t(w.group),
             question: t(w.question),
             item: t(w.item),
             help: t(w.help),
