@@ -318,11 +318,21 @@ fn hostile_texts_survive_every_format() {
     );
     assert!(!en.html.contains("javascript:"));
     assert!(en.html.contains("&quot;; DROP TABLE responses; --"));
+    // The grid's own label, on its items' entries.
+    assert!(
+        en.html
+            .contains("<dd>Grid &lt;i&gt;x&lt;/i&gt; &amp; | pipe</dd>")
+    );
+    assert!(!en.html.contains("<i>x</i>"));
 
     // Markdown: pipes, backticks and `<` escaped; table rows intact.
     assert!(en.md.contains("\\| pipe \\`code\\`"));
     assert!(en.md.contains("| 3 | Other \\| which? | |"));
     assert!(!en.md.contains("<script>"));
+    assert!(
+        en.md
+            .contains("- **Grid:** Grid \\<i\\>x\\</i\\> \\& \\| pipe\n")
+    );
     for line in en.md.lines().filter(|l| l.starts_with("| ")) {
         let cells = line.replace("\\|", "").matches('|').count();
         assert_eq!(cells, 4, "a table row with a stray pipe: {line}");
@@ -332,6 +342,9 @@ fn hostile_texts_survive_every_format() {
     let xml = ddi_xml(&survey);
     assert!(!xml.contains("<script>"));
     assert!(!xml.contains("]]>"));
+    assert!(
+        xml.contains("<labl xml:lang=\"en\">Grid &lt;i&gt;x&lt;&#x2f;i&gt; &amp; | pipe</labl>")
+    );
     let start = xml.find("<var ID=\"V_q_quote\"").unwrap();
     let labl = &xml[start..];
     let open = labl.find("<labl xml:lang=\"en\">").unwrap() + "<labl xml:lang=\"en\">".len();
