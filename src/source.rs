@@ -104,31 +104,28 @@ impl SourceFile {
 }
 
 /// The byte offset of every line's start: 0 and each offset after a `\n`.
-/// Eight bytes at a time, every newline of a word taken from its flags:
-/// survey lines are short, so a search per line (a `memchr` call, or
-/// [`crate::bytes::find_any`]) costs more in setting up than in searching.
+/// Eight bytes at a time: survey lines are short, and a search call per
+/// line cost more than the search.
 fn line_starts(text: &str) -> Vec<usize> {
-    const LO7: u64 = 0x7f7f_7f7f_7f7f_7f7f;
-    const NL: u64 = 0x0a0a_0a0a_0a0a_0a0a;
+    const LOW: u64 = 0x7f7f_7f7f_7f7f_7f7f;
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len() / 16 + 1);
     out.push(0);
-    let mut words = bytes.chunks_exact(8);
-    for (k, word) in (&mut words).enumerate() {
-        let word: [u8; 8] = word.try_into().unwrap_or_default();
-        // The exact zero-byte test (no false flags): the high bit of each
-        // byte of `x` that is zero, i.e. of each newline.
-        let x = u64::from_le_bytes(word) ^ NL;
-        let mut zero = !(((x & LO7) + LO7) | x | LO7);
-        while zero != 0 {
-            out.push(k * 8 + (zero.trailing_zeros() / 8) as usize + 1);
-            zero &= zero - 1;
+    let mut chunks = bytes.chunks_exact(8);
+    for (k, chunk) in (&mut chunks).enumerate() {
+        let word = u64::from_le_bytes(chunk.try_into().expect("8 bytes")) ^ 0x0a0a_0a0a_0a0a_0a0a;
+        // The high bit of each byte that was `\n` (now zero), and no
+        // other: no carry crosses from one byte into the next.
+        let mut newlines = !(((word & LOW) + LOW) | word | LOW);
+        while newlines != 0 {
+            out.push(k * 8 + (newlines.trailing_zeros() / 8) as usize + 1);
+            newlines &= newlines - 1;
         }
     }
-    let tail = bytes.len() - words.remainder().len();
-    for (j, &b) in words.remainder().iter().enumerate() {
+    let base = bytes.len() - chunks.remainder().len();
+    for (i, &b) in chunks.remainder().iter().enumerate() {
         if b == b'\n' {
-            out.push(tail + j + 1);
+            out.push(base + i + 1);
         }
     }
     out
