@@ -138,15 +138,13 @@ fn check_loaded(
                 .collect();
             for (list, lang, bytes, span) in std::mem::take(&mut checker.long_option_labels) {
                 if valued.contains(list.as_str()) {
-                    checker.diagnostics.push(
-                        Diagnostic::new(
-                            Code::SpssLabelTooLong,
-                            format!("this `{lang}` option label is {bytes} bytes in UTF-8; SPSS keeps 120"),
-                        )
-                        .at(span, "over 120 bytes")
-                        .note("letters like ä and ö take two bytes each")
-                        .help("shorten it to 120 bytes; otherwise SPSS files get it cut short (the codebooks keep the full text)"),
-                    );
+                    checker.diagnostics.push(texts::label_too_long(
+                        &lang,
+                        "option label",
+                        bytes,
+                        crate::flatten::sav::MAX_VALUE_LABEL,
+                        span,
+                    ));
                 }
             }
         }

@@ -128,21 +128,13 @@ impl Checker<'_> {
                     ));
                     continue;
                 }
-                self.report(
-                    Diagnostic::new(
-                        Code::SpssLabelTooLong,
-                        format!(
-                            "this `{}` {what} is {} bytes in UTF-8; SPSS keeps {limit}",
-                            t.lang.value,
-                            tr.plain().len()
-                        ),
-                    )
-                    .at(t.raw.span, format!("over {limit} bytes"))
-                    .note("letters like ä and ö take two bytes each")
-                    .help(format!(
-                        "shorten it to {limit} bytes; otherwise SPSS files get it cut short (the codebooks keep the full text)"
-                    )),
-                );
+                self.report(label_too_long(
+                    &t.lang.value,
+                    what,
+                    tr.plain().len(),
+                    limit,
+                    t.raw.span,
+                ));
             }
         }
         let languages = &self.shared_languages;
@@ -432,6 +424,25 @@ impl Checker<'_> {
     }
 }
 
+/// W080: a label of `bytes` UTF-8 bytes, over SPSS's `limit` for its kind.
+pub(super) fn label_too_long(
+    lang: &str,
+    what: &str,
+    bytes: usize,
+    limit: usize,
+    span: Span,
+) -> Diagnostic {
+    Diagnostic::new(
+        Code::SpssLabelTooLong,
+        format!("this `{lang}` {what} is {bytes} bytes in UTF-8; SPSS keeps {limit}"),
+    )
+    .at(span, format!("over {limit} bytes"))
+    .note("letters like ä and ö take two bytes each")
+    .help(format!(
+        "shorten it to {limit} bytes; otherwise SPSS files get it cut short (the codebooks keep the full text)"
+    ))
+}
+
 /// SPSS's limits for labels, in UTF-8 bytes, by the kind of text (from its
 /// stable key): analyst labels become variable labels (255 bytes: SPSS
 /// syntax takes 256, but a `.sav` file keeps 255, as PSPP writes them and as
@@ -439,7 +450,7 @@ impl Checker<'_> {
 fn spss_limit(key: &str) -> Option<(usize, &'static str)> {
     // (`str::contains` sets up a substring search: slow on keys this short.)
     if key.as_bytes().windows(8).any(|w| w == b".option.") {
-        Some((120, "option label"))
+        Some((crate::flatten::sav::MAX_VALUE_LABEL, "option label"))
     } else if key.ends_with(".label") && !key.starts_with("section.") {
         Some((crate::flatten::sav::MAX_VARIABLE_LABEL, "analyst label"))
     } else {
