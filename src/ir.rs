@@ -84,13 +84,6 @@ impl Translations {
         out
     }
 
-    /// Translations in the given order, each language once (which the
-    /// caller guarantees).
-    pub fn from_unique(list: Vec<(Lang, Translation)>) -> Translations {
-        debug_assert!(each_language_once(&list), "a language twice");
-        Translations(list.into())
-    }
-
     /// Translations from pairs in order, each language once (which the
     /// caller guarantees): one allocation when the count is known.
     pub fn collect_unique<I>(pairs: I) -> Translations

@@ -10,6 +10,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::ir::{self, Change, ChangeClass, Condition, Element, Survey, Variable};
+use crate::shared::SharedStr;
 
 /// A survey with its elements and lists by name, for repeated lookups.
 pub struct Wave<'a> {
@@ -97,11 +98,11 @@ pub fn compare(
             ol.options.iter().map(|o| (o.code, o)).collect();
         let news: BTreeMap<i64, &ir::AnswerOption> =
             nl.options.iter().map(|o| (o.code, o)).collect();
-        let label = |o: &ir::AnswerOption, lang: &str| -> Option<String> {
+        let label = |o: &ir::AnswerOption, lang: &str| -> Option<SharedStr> {
             o.label
                 .as_ref()
                 .and_then(|t| t.translations.get(lang))
-                .map(|t| t.raw.to_string())
+                .map(|t| t.raw.clone())
         };
         let mut relabelled = Vec::new();
         let mut reused = Vec::new();

@@ -1791,7 +1791,7 @@ fn other_label(question: Option<&ir::Text>, option: Option<&ir::Text>, key: &str
     }
     ir::Text {
         key: key.to_string(),
-        translations: ir::Translations::from_unique(translations),
+        translations: ir::Translations::collect_unique(translations),
     }
 }
 
