@@ -935,20 +935,7 @@ mod tests {
         /// `plain_text` escapes the markup characters as three `replace`s
         /// in a row would, and the result reads back as the plain text.
         #[test]
-        fn plain_text_escapes_markup(
-            text in proptest::collection::vec(
-                proptest::prop_oneof![
-                    proptest::strategy::Just('\\'),
-                    proptest::strategy::Just('*'),
-                    proptest::strategy::Just('['),
-                    proptest::strategy::Just(']'),
-                    proptest::strategy::Just('ä'),
-                    proptest::char::range('a', 'e'),
-                ],
-                0..40,
-            )
-        ) {
-            let plain: String = text.into_iter().collect();
+        fn plain_text_escapes_markup(plain in r"[\\*\[\]äa-e]{0,39}") {
             let t = Translation::plain_text(plain.clone());
             let expected = plain
                 .replace('\\', "\\\\")
