@@ -1,6 +1,7 @@
-//! Byte searches shared by the line index, the parser and the markup reader:
-//! they look for a few ASCII bytes in UTF-8 text, where a multi-byte
-//! character never contains an ASCII byte.
+//! Byte-level tests of UTF-8 text shared by the parser, the formatter, the
+//! markup reader and the IR's texts: searches for a few ASCII bytes (a
+//! multi-byte character never contains an ASCII byte), and white space at
+//! a text's ends.
 
 /// Index of the first byte of `s` at or after `from` that is one of `set`
 /// (at least `s.len()` if there is none; `set` holds no zero byte). Eight
