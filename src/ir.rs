@@ -12,6 +12,10 @@ use serde::{Deserialize, Serialize};
 use crate::markup::{MarkupIssue, Paragraph};
 use crate::shared::SharedStr;
 
+mod lookup;
+
+pub use lookup::Lookups;
+
 /// Version of the `ir.json` layout; bumped on incompatible changes.
 pub const IR_FORMAT: u32 = 1;
 
@@ -44,6 +48,10 @@ pub struct Survey {
     pub sections: Vec<Section>,
     /// Every variable of the response data, in questionnaire order.
     pub variables: Vec<Variable>,
+    /// Tables for [`Survey::list`], [`Survey::variable`] and
+    /// [`Survey::element`], built on first use; not part of `ir.json`.
+    #[serde(skip)]
+    pub lookups: Lookups,
 }
 
 /// A translated text. `translations` holds one entry per survey language,
@@ -880,14 +888,6 @@ impl AnswerList {
 }
 
 impl Survey {
-    pub fn list(&self, name: &str) -> Option<&AnswerList> {
-        self.lists.iter().find(|l| l.name == name)
-    }
-
-    pub fn variable(&self, name: &str) -> Option<&Variable> {
-        self.variables.iter().find(|v| v.name == name)
-    }
-
     /// `ir.json`: pretty-printed, with a trailing newline.
     pub fn to_json(&self) -> String {
         let mut s = serde_json::to_string_pretty(self).expect("the IR serializes");

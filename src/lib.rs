@@ -12,6 +12,7 @@ pub mod config;
 pub mod diagnostics;
 pub mod diff;
 pub mod eval;
+mod fasthash;
 pub mod flat;
 pub mod flatten;
 pub mod fmt;

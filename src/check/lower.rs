@@ -2,10 +2,10 @@
 
 use std::collections::BTreeMap;
 
-use super::fasthash::FastMap;
 use super::names::{Generated, check_name};
 use super::{Checker, Expanded, Subst, lineage, routing};
 use crate::diagnostics::{self, Code, Diagnostic};
+use crate::fasthash::FastMap;
 use crate::ir::{self, Condition, Disclosure, ElementKind, Level, VariableKind};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{ArgumentValue, Item, Keyword, Property, PropertyValue, Translation};
@@ -459,6 +459,7 @@ impl<'a> Checker<'a> {
             lists,
             sections,
             variables,
+            lookups: Default::default(),
         }
     }
 
@@ -1811,7 +1812,7 @@ fn same_label(a: &str, b: &str) -> bool {
 /// finds the same hash alike.
 fn label_hash(s: &str) -> u64 {
     use std::hash::Hasher;
-    let mut h = super::fasthash::FxHasher::default();
+    let mut h = crate::fasthash::FxHasher::default();
     if s.is_ascii() {
         s.bytes()
             .for_each(|b| h.add(u64::from(b.to_ascii_lowercase())));

@@ -14,7 +14,6 @@
 //! reported as unknown.
 
 mod conditions;
-mod fasthash;
 mod lineage;
 mod lower;
 mod names;

@@ -18,13 +18,13 @@ pub const MAX_NAME: usize = 32;
 pub struct NameTable {
     /// By lowercase name: the name as written where it differs, where it
     /// was declared, and what derived it.
-    seen: super::fasthash::FastMap<String, (Option<String>, Span, Option<Generated>)>,
+    seen: crate::fasthash::FastMap<String, (Option<String>, Span, Option<Generated>)>,
 }
 
 /// Where each variable of a checked survey is declared, by its name as
 /// written: looked up by name only (the map has no order).
 #[derive(Default, Debug)]
-pub struct VariableSpans(super::fasthash::FastMap<String, Span>);
+pub struct VariableSpans(crate::fasthash::FastMap<String, Span>);
 
 impl VariableSpans {
     pub fn get(&self, name: &str) -> Option<Span> {

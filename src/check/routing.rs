@@ -22,7 +22,7 @@
 
 use std::collections::BTreeSet;
 
-use super::fasthash::FastMap;
+use crate::fasthash::FastMap;
 
 use serde_json::{Map, Number, Value};
 

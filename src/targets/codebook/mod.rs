@@ -303,15 +303,6 @@ pub fn rich(text: &Text, lang: &str, languages: &[String]) -> Option<Rich> {
     })
 }
 
-/// The element named `name`, searching every section.
-pub fn element<'a>(survey: &'a Survey, name: &str) -> Option<&'a Element> {
-    survey
-        .sections
-        .iter()
-        .flat_map(|s| s.elements.iter())
-        .find(|e| e.name == name)
-}
-
 /// SPSS's longest string, in bytes.
 pub const MAX_STRING_BYTES: u32 = flat::MAX_STRING_WIDTH;
 
@@ -397,7 +388,7 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
             });
             continue;
         };
-        let el = element(survey, &v.element);
+        let el = survey.element(&v.element);
         let list = v.list.as_deref().and_then(|l| survey.list(l));
         let question = el
             .and_then(|e| e.text.as_ref())

@@ -1,4 +1,5 @@
-//! A fast hasher for the checker's name tables: the multiply-rotate hash of
+//! A fast hasher for the checker's name tables and the IR's lookups
+//! (`ir::Survey::variable` …): the multiply-rotate hash of
 //! rustc and Firefox ("FxHash"). The standard library's SipHash resists
 //! hash flooding, which a compiler reading its user's own files does not
 //! need, and costs several times more on short keys like variable names.
