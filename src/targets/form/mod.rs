@@ -314,14 +314,13 @@ fn options_view(
                 }
                 Some(t) => inline(t, survey, lang).to_string(),
             };
+            // The option's text variable, among the element's own.
             let other = o.other.then(|| {
-                survey
+                element
                     .variables
                     .iter()
-                    .find(|v| {
-                        v.element == element.name
-                            && v.other_of.as_ref().is_some_and(|of| of.code == o.code)
-                    })
+                    .filter_map(|n| survey.variable(n))
+                    .find(|v| v.other_of.as_ref().is_some_and(|of| of.code == o.code))
                     .map(|v| v.name.clone())
             });
             OptionView {
