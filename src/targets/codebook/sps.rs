@@ -19,6 +19,8 @@
 //! declares the first and warns. Columns whose answers may be negative
 //! declare `-1, -2, -3` discretely instead of the range.
 
+use std::collections::BTreeSet;
+
 use super::{Entry, Group, MissingKind, Value, groups, text_of, words};
 use crate::flat::ColumnKind;
 use crate::ir::{Level, Survey};
@@ -209,7 +211,7 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
         .collect();
     if !sets.is_empty() {
         out.push_str("\nMRSETS\n");
-        let mut used: Vec<String> = Vec::new();
+        let mut used: BTreeSet<String> = BTreeSet::new();
         for g in &sets {
             let name = set_name(g.name, &used);
             if name != format!("${}", g.name) {
@@ -218,7 +220,7 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
                     g.name
                 ));
             }
-            used.push(name.clone());
+            used.insert(name.clone());
             let full = g
                 .variable
                 .map(|v| text_of(&v.label, lang, &survey.languages))
@@ -301,7 +303,7 @@ fn spss_level(e: &Entry<'_>) -> &'static str {
 }
 
 /// `$name`, at most [`NAME_BYTES`] bytes and unlike the names in `used`.
-fn set_name(name: &str, used: &[String]) -> String {
+fn set_name(name: &str, used: &BTreeSet<String>) -> String {
     let base = format!("${name}");
     if base.len() <= NAME_BYTES && !used.contains(&base) {
         return base;
@@ -462,10 +464,10 @@ mod tests {
     #[test]
     fn set_names_fit() {
         let long = "x".repeat(64);
-        let n = set_name(&long, &[]);
+        let n = set_name(&long, &BTreeSet::new());
         assert_eq!(n.len(), 64);
         assert!(n.starts_with('$'));
-        let m = set_name(&long, std::slice::from_ref(&n));
+        let m = set_name(&long, &BTreeSet::from([n.clone()]));
         assert_ne!(m, n);
     }
 }
