@@ -6,13 +6,15 @@
 //! string (minijinja's XML/HTML auto-escaping). Characters XML 1.0 forbids
 //! become U+FFFD here.
 
+use std::collections::BTreeMap;
+
 use minijinja::Environment;
 use serde::Serialize;
 
 use super::words::{self, Piece};
 use super::{BuildError, Entry, MissingKind, groups, scrub, text_of};
 use crate::flat::ColumnKind;
-use crate::ir::{Disclosure, Level, Survey};
+use crate::ir::{self, Disclosure, Level, Survey};
 
 pub const TEMPLATE: &str = "codebook/codebook.ddi.xml";
 
@@ -264,11 +266,17 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
     }
 
     let mut group_views = Vec::new();
+    // Each section's variables, in questionnaire order (one pass, not one
+    // per section).
+    let mut by_section: BTreeMap<&str, Vec<&ir::Variable>> = BTreeMap::new();
+    for v in &survey.variables {
+        by_section.entry(v.section.as_str()).or_default().push(v);
+    }
     for s in &survey.sections {
-        let ids: Vec<String> = survey
-            .variables
-            .iter()
-            .filter(|v| v.section == s.name)
+        let ids: Vec<String> = by_section
+            .get(s.name.as_str())
+            .into_iter()
+            .flatten()
             .flat_map(|v| v.columns.iter().map(|c| format!("V_{c}")))
             .collect();
         if ids.is_empty() {
