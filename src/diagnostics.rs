@@ -340,32 +340,95 @@ pub fn to_json_line(map: &SourceMap, d: &Diagnostic) -> String {
     serde_json::to_string(&value).expect("diagnostics serialize")
 }
 
-/// Suggests the closest candidate to a misspelt name, if one is close enough.
+/// Suggests the closest candidate to a misspelt name, if one is close enough
+/// (case ignored; a tie goes to the candidate that sorts first).
+///
+/// A file with many misspelt names asks this once per name, over every
+/// name of the survey: each candidate costs no allocation, and one whose
+/// length alone puts it out of reach costs no more than counting it.
 pub fn did_you_mean<'a>(
     name: &str,
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
-    candidates
-        .into_iter()
-        .map(|c| (edit_distance(&name.to_lowercase(), &c.to_lowercase()), c))
-        .filter(|(d, _)| *d <= limit)
-        .min_by_key(|(d, c)| (*d, *c))
-        .map(|(_, c)| c)
+    // Names are ASCII as a rule: compared as bytes then.
+    let ascii: Vec<u8> = name.bytes().map(|b| b.to_ascii_lowercase()).collect();
+    let chars = lowercase_chars(name, Vec::new());
+    let (mut bytes_buf, mut chars_buf) = (Vec::new(), Vec::new());
+    let mut best: Option<(usize, &str)> = None;
+    for c in candidates {
+        // A worse distance than the best so far cannot win.
+        let reach = best.map_or(limit, |(d, _)| d);
+        let d = if name.is_ascii() && c.is_ascii() {
+            bytes_buf.clear();
+            bytes_buf.extend(c.bytes().map(|b| b.to_ascii_lowercase()));
+            edit_distance_within(&ascii, &bytes_buf, reach)
+        } else {
+            chars_buf = lowercase_chars(c, chars_buf);
+            edit_distance_within(&chars, &chars_buf, reach)
+        };
+        if let Some(d) = d
+            && best.is_none_or(|b| (d, c) < b)
+        {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c)
 }
 
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+/// The characters of `s` in lower case, as `str::to_lowercase` has them,
+/// in `buf`.
+fn lowercase_chars(s: &str, mut buf: Vec<char>) -> Vec<char> {
+    buf.clear();
+    buf.extend(s.to_lowercase().chars());
+    buf
+}
+
+/// The edit distance (Levenshtein) of `a` and `b`, counted in their
+/// elements (bytes or characters), if it is at most `limit` (taken as at
+/// most 253).
+/// Stops as soon as a row of the table exceeds `limit`.
+pub fn edit_distance_within<T: Copy + Eq>(a: &[T], b: &[T], limit: usize) -> Option<usize> {
+    let limit = limit.min(253);
+    if a.len().abs_diff(b.len()) > limit {
+        return None;
     }
-    prev[b.len()]
+    // Cells hold at most `limit + 1`: a larger distance is only "too
+    // far", and the table's minimum-plus-one steps keep every smaller
+    // value exact.
+    let cap = u8::try_from(limit + 1).expect("limit is at most 253");
+    let sat = |n: usize| u8::try_from(n).map_or(cap, |n| n.min(cap));
+    // Two rows of the table; short names (all variable names) on the stack.
+    let mut stack = [0u8; 2 * 64];
+    let mut heap = Vec::new();
+    let rows: &mut [u8] = if b.len() < 64 {
+        &mut stack[..2 * (b.len() + 1)]
+    } else {
+        heap.resize(2 * (b.len() + 1), 0);
+        &mut heap
+    };
+    let (mut prev, mut cur) = rows.split_at_mut(b.len() + 1);
+    for (j, p) in prev.iter_mut().enumerate() {
+        *p = sat(j);
+    }
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = sat(i + 1);
+        let mut row_min = cur[0];
+        for (j, cb) in b.iter().enumerate() {
+            let v = (prev[j] + u8::from(ca != cb))
+                .min(prev[j + 1] + 1)
+                .min(cur[j] + 1)
+                .min(cap);
+            cur[j + 1] = v;
+            row_min = row_min.min(v);
+        }
+        if row_min > limit as u8 {
+            return None;
+        }
+        std::mem::swap(&mut prev, &mut cur);
+    }
+    let d = usize::from(prev[b.len()]);
+    (d <= limit).then_some(d)
 }
 
 #[cfg(test)]
@@ -388,5 +451,54 @@ mod tests {
             Some("nat_part")
         );
         assert_eq!(did_you_mean("xyz", ["nat_part"]), None);
+        // Case is ignored; a tie goes to the candidate that sorts first,
+        // whatever their order.
+        assert_eq!(
+            did_you_mean("NAT_PRT", ["Reg_part", "Nat_part"]),
+            Some("Nat_part")
+        );
+        assert_eq!(did_you_mean("q1", ["q3", "q2"]), Some("q2"));
+        assert_eq!(did_you_mean("q1", ["q2", "q3"]), Some("q2"));
+        assert_eq!(did_you_mean("ÄÖ_X", ["äö_y"]), Some("äö_y"));
+        // Names longer than the table on the stack.
+        let long = "x".repeat(50);
+        let near = format!("{}y", "x".repeat(49));
+        assert_eq!(did_you_mean(&long, [near.as_str()]), Some(near.as_str()));
+    }
+
+    /// Levenshtein distance, the whole table: the reference.
+    fn full_distance(a: &[char], b: &[char]) -> usize {
+        let mut prev: Vec<usize> = (0..=b.len()).collect();
+        for (i, ca) in a.iter().enumerate() {
+            let mut cur = vec![i + 1; b.len() + 1];
+            for (j, cb) in b.iter().enumerate() {
+                cur[j + 1] = (prev[j] + usize::from(ca != cb))
+                    .min(prev[j + 1] + 1)
+                    .min(cur[j] + 1);
+            }
+            prev = cur;
+        }
+        prev[b.len()]
+    }
+
+    proptest::proptest! {
+        /// The bounded distance is the full table's when that is within
+        /// the limit, and nothing otherwise; long strings take the heap.
+        #[test]
+        fn bounded_distance_agrees_with_the_table(
+            a in "[abä_]{0,40}",
+            b in "[abä_]{0,40}",
+            limit in 0usize..5,
+        ) {
+            let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            let full = full_distance(&a, &b);
+            proptest::prop_assert_eq!(
+                edit_distance_within(&a, &b, limit),
+                (full <= limit).then_some(full)
+            );
+            proptest::prop_assert_eq!(edit_distance_within(&a, &b, usize::MAX), Some(full));
+            let (a, b) = (a.iter().map(|c| *c as u32).collect::<Vec<_>>(), b.iter().map(|c| *c as u32).collect::<Vec<_>>());
+            proptest::prop_assert_eq!(edit_distance_within(&a, &b, 300), Some(full));
+        }
     }
 }

@@ -334,9 +334,9 @@ impl Checker<'_> {
         }
         let d = Diagnostic::new(Code::UnknownName, format!("no question named `{n}`"))
             .at(name.span, "unknown name");
-        // Sorted: the table is a hash map, and a tie must always go the same way.
-        let mut known: Vec<&str> = scope.vars.values().map(|k| k.name.as_str()).collect();
-        known.sort_unstable();
+        // The table is a hash map: `did_you_mean` breaks a tie by the
+        // names themselves, whatever their order.
+        let known = scope.vars.values().map(|k| k.name.as_str());
         let d = match diagnostics::did_you_mean(&n, known) {
             Some(s) => d.help(format!("did you mean `{s}`?")),
             None => d.help("conditions name questions asked earlier in the survey"),
