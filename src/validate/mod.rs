@@ -368,15 +368,25 @@ impl<'s> Validator<'s> {
         }
     }
 
+    /// The variable within two edits of `name` (in lower case), the
+    /// closest and then the first.
     fn suggest(&self, name: &str) -> Option<&str> {
-        let lower = name.to_lowercase();
-        self.survey
-            .variables
-            .iter()
-            .map(|v| (edit_distance(&lower, &v.name), v.name.as_str()))
-            .filter(|(d, _)| *d <= 2)
-            .min_by_key(|(d, _)| *d)
-            .map(|(_, n)| n)
+        let lower: Vec<char> = name.to_lowercase().chars().collect();
+        let mut buf: Vec<char> = Vec::new();
+        let mut best: Option<(usize, &str)> = None;
+        for v in &self.survey.variables {
+            buf.clear();
+            buf.extend(v.name.chars());
+            // Only a closer name replaces the first found.
+            let reach = best.map_or(2, |(d, _)| d.saturating_sub(1));
+            if best.is_some_and(|(d, _)| d == 0) {
+                break;
+            }
+            if let Some(d) = crate::diagnostics::edit_distance_within(&lower, &buf, reach) {
+                best = Some((d, v.name.as_str()));
+            }
+        }
+        best.map(|(_, n)| n)
     }
 
     /// Checks the value of an asked variable.
@@ -910,22 +920,6 @@ fn describe_json(v: &Value) -> String {
         Value::Array(_) => format!("an array {}", short_json(v)),
         Value::Object(_) => "an object".into(),
     }
-}
-
-/// Edit distance (Levenshtein), for did-you-mean.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            cur[j + 1] = (prev[j] + usize::from(ca != *cb))
-                .min(prev[j + 1] + 1)
-                .min(cur[j] + 1);
-        }
-        prev = cur;
-    }
-    prev[b.len()]
 }
 
 fn digits(s: &[u8]) -> Option<u32> {
