@@ -102,6 +102,9 @@ pub struct Sources {
     pub survey_id: Option<String>,
     pub version: Option<String>,
     pub sites: Vec<Site>,
+    /// Positions in `sites` sorted by key (then position), for [`Sources::site`]:
+    /// an import looks up every entry of a PO file.
+    by_key: Vec<u32>,
 }
 
 impl Sources {
@@ -109,8 +112,13 @@ impl Sources {
         self.languages.first().map(String::as_str)
     }
 
+    /// The (first) text with this key.
     pub fn site(&self, key: &str) -> Option<&Site> {
-        self.sites.iter().find(|s| s.key == key)
+        let at = self
+            .by_key
+            .partition_point(|&i| self.sites[i as usize].key.as_str() < key);
+        let site = &self.sites[*self.by_key.get(at)? as usize];
+        (site.key == key).then_some(site)
     }
 
     /// `file:line:col` of a span.
@@ -168,12 +176,17 @@ pub fn open(
     }
     let survey_id = header.and_then(|h| h.name.as_ref().map(|n| n.value.clone()));
     let sites = sites(&loaded);
+    let mut by_key: Vec<u32> = (0..sites.len())
+        .map(|i| u32::try_from(i).expect("fewer than 2^32 texts"))
+        .collect();
+    by_key.sort_by(|&a, &b| sites[a as usize].key.cmp(&sites[b as usize].key));
     Ok(Sources {
         loaded,
         languages,
         survey_id,
         version,
         sites,
+        by_key,
     })
 }
 
@@ -529,5 +542,12 @@ mod tests {
             ]
         );
         assert_eq!(s.sites[1].placeholders("Q {where}"), ["where"]);
+        // Every text is found by its key; other keys find nothing.
+        for site in &s.sites {
+            assert!(std::ptr::eq(s.site(&site.key).expect("found"), site));
+        }
+        for other in ["", "b", "b(one)", "survey.title.x", "~"] {
+            assert!(s.site(other).is_none(), "{other}");
+        }
     }
 }
