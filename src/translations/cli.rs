@@ -663,6 +663,8 @@ pub fn plan_import(
     let mut plan = ImportPlan::default();
     let src = sources.source_language().unwrap_or("");
     let mut seen = BTreeSet::new();
+    // Whether each file has `\r\n` line ends: asked once, not per edit.
+    let mut crlf: BTreeMap<FileId, bool> = BTreeMap::new();
     for e in &catalog.entries {
         let Some(key) = &e.msgctxt else {
             plan.warnings.push(format!(
@@ -727,10 +729,13 @@ pub fn plan_import(
             ));
         }
         let file = &sources.loaded.map.get(site.file).text;
+        let crlf = *crlf
+            .entry(site.file)
+            .or_insert_with(|| file.contains("\r\n"));
         let edits = plan.edits.entry(site.file).or_default();
         match site.get(lang) {
             Some(t) => {
-                if let Some(edit) = patch::text_edit(file, t, &text).map(|e| same_eol(file, e)) {
+                if let Some(edit) = patch::text_edit(file, t, &text).map(|e| same_eol(crlf, e)) {
                     let raw = literal_raw(&edit.text);
                     plan.expected.insert((key.clone(), lang.to_string()), raw);
                     edits.push(edit);
@@ -760,7 +765,7 @@ pub fn plan_import(
                     .filter(|t| pos(&t.lang.value) > me)
                     .min_by_key(|t| t.raw.span.start);
                 let edit = same_eol(
-                    file,
+                    crlf,
                     patch::add_edit(file, lang, &text, after, before, site.at),
                 );
                 let lit_start = edit.text.find('"').unwrap_or(0);
@@ -774,9 +779,10 @@ pub fn plan_import(
     plan
 }
 
-/// An edit with the file's line endings (`\r\n` in a file that has them).
-fn same_eol(file: &str, mut e: Edit) -> Edit {
-    if file.contains("\r\n") {
+/// An edit with the file's line endings (`\r\n` in a file that has them:
+/// `crlf`).
+fn same_eol(crlf: bool, mut e: Edit) -> Edit {
+    if crlf {
         e.text = e.text.replace('\n', "\r\n");
     }
     e
