@@ -571,16 +571,6 @@ pub fn scrub(s: &str) -> std::borrow::Cow<'_, str> {
     }
 }
 
-/// The section's title in `lang`.
-pub fn section_title(survey: &Survey, name: &str, lang: &str) -> String {
-    survey
-        .sections
-        .iter()
-        .find(|s| s.name == name)
-        .map(|s| text_of(&s.title, lang, &survey.languages))
-        .unwrap_or_default()
-}
-
 /// The first letter in upper case ("not asked" → "Not asked").
 pub fn capitalize(s: &str) -> String {
     let mut c = s.chars();

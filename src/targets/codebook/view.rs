@@ -2,6 +2,8 @@
 //! language with every survey text already rendered for the format by a
 //! [`Render`] (escaped HTML, or escaped Markdown).
 
+use std::collections::BTreeMap;
+
 use serde::Serialize;
 
 use super::words::{self, Piece};
@@ -233,6 +235,13 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             .map(entry)
             .collect(),
     }];
+    // Each section's entries, in order (one pass, not one per section).
+    let mut by_section: BTreeMap<&str, Vec<&Entry<'_>>> = BTreeMap::new();
+    for e in entries {
+        if let Some(s) = e.section {
+            by_section.entry(s).or_default().push(e);
+        }
+    }
     for s in &survey.sections {
         sections.push(SectionView {
             name: t(&s.name),
@@ -244,10 +253,11 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
                 .condition
                 .as_ref()
                 .map(|c| r.pieces(&words::asked_if(survey, Some(c), lang))),
-            entries: entries
-                .iter()
-                .filter(|e| e.section == Some(s.name.as_str()))
-                .map(entry)
+            entries: by_section
+                .get(s.name.as_str())
+                .into_iter()
+                .flatten()
+                .map(|e| entry(e))
                 .collect(),
         });
     }
