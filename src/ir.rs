@@ -769,7 +769,7 @@ pub struct OtherOf {
 
 /// A routing condition over response variables; evaluated with the
 /// three-valued semantics of `docs/language.md` (see `crate::eval`).
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(tag = "op", rename_all = "snake_case")]
 pub enum Condition {
     And {
@@ -809,7 +809,7 @@ pub enum Condition {
     },
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Cmp {
     #[serde(rename = "=")]
     Eq,
@@ -825,7 +825,7 @@ pub enum Cmp {
     Ge,
 }
 
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(untagged)]
 pub enum Constant {
     Number(serde_json::Number),

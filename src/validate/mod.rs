@@ -162,13 +162,16 @@ impl<'s> Validator<'s> {
             .enumerate()
             .map(|(i, v)| (v.name.as_str(), i))
             .collect();
+        // Each distinct condition once, in order of first use (found by
+        // hash: a survey has about as many conditions as variables).
         let mut conds: Vec<&Condition> = Vec::new();
+        let mut cond_index: HashMap<&Condition, usize> = HashMap::new();
         let cond_of = survey
             .variables
             .iter()
             .map(|v| {
                 let c = v.condition.as_ref()?;
-                Some(conds.iter().position(|d| *d == c).unwrap_or_else(|| {
+                Some(*cond_index.entry(c).or_insert_with(|| {
                     conds.push(c);
                     conds.len() - 1
                 }))
