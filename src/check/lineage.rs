@@ -183,17 +183,11 @@ impl Pass<'_> {
         // "Other, please specify" texts follow their question.
         let mut others = Vec::new();
         for (new_var, w, old_var, d) in &resolved {
-            for v in survey
-                .variables
-                .iter()
-                .filter(|v| v.other_of.as_ref().is_some_and(|o| &o.variable == new_var))
-            {
+            for v in other_texts(survey, new_var) {
                 let code = v.other_of.as_ref().map(|o| o.code);
-                if let Some(old) = waves[*w].survey.variables.iter().find(|o| {
-                    o.other_of
-                        .as_ref()
-                        .is_some_and(|o| &o.variable == old_var && Some(o.code) == code)
-                }) {
+                if let Some(old) = other_texts(&waves[*w].survey, old_var)
+                    .find(|o| o.other_of.as_ref().map(|o| o.code) == code)
+                {
                     others.push((v.name.clone(), *w, old.name.clone(), *d));
                 }
             }
@@ -432,4 +426,20 @@ impl Pass<'_> {
         }
         waves
     }
+}
+
+/// The "other, please specify" text variables of `var`, in survey order:
+/// found among its element's variables (a search of every variable for
+/// each continued one would be quadratic when a whole wave continues).
+fn other_texts<'s>(
+    survey: &'s Survey,
+    var: &'s str,
+) -> impl Iterator<Item = &'s ir::Variable> + 's {
+    survey
+        .variable(var)
+        .and_then(|v| survey.element(&v.element))
+        .into_iter()
+        .flat_map(|e| &e.variables)
+        .filter_map(|n| survey.variable(n))
+        .filter(move |v| v.other_of.as_ref().is_some_and(|o| o.variable == var))
 }
