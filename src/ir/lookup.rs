@@ -1,5 +1,5 @@
 //! Name lookups in a survey: [`Survey::list`], [`Survey::variable`] and
-//! [`Survey::element`] in constant time.
+//! [`Survey::element`] by binary search instead of a scan.
 //!
 //! Every target, the validator and the flattener look names up once per
 //! column or per condition; a scan of the survey's lists, variables or
@@ -10,9 +10,12 @@
 //!
 //! A table maps the hash of a name to its positions. A lookup compares the
 //! name itself at each position it is given, so a table can never return a
-//! wrong entry. The tables assume that names are not changed once looked
-//! up; if a list of the survey has since grown or shrunk, lookups fall back
-//! to scanning.
+//! wrong entry. The tables assume that the survey's names do not change
+//! once looked up (the checker's lineage pass, the only later change, sets
+//! `lineage` alone). If the survey's lists, variables or sections have since
+//! grown or shrunk, lookups fall back to scanning; for any other change
+//! (renamed entries, elements added to a section), call
+//! [`Survey::reset_lookups`].
 
 use std::hash::{BuildHasher, BuildHasherDefault};
 use std::sync::OnceLock;
@@ -88,8 +91,14 @@ fn position(i: usize) -> u32 {
 }
 
 impl Survey {
-    /// The tables, unless a list of the survey changed length since they
-    /// were built.
+    /// Forgets the lookup tables (they are built again on the next lookup),
+    /// for code that changes names or elements after looking names up.
+    pub fn reset_lookups(&mut self) {
+        self.lookups = Lookups::default();
+    }
+
+    /// The tables, unless the survey's lists, variables or sections changed
+    /// in number since they were built.
     fn tables(&self) -> Option<&Tables> {
         let t = self.lookups.0.get_or_init(|| Tables {
             lists_len: self.lists.len(),
@@ -253,6 +262,20 @@ display d
         assert!(s.variable("q").is_none_or(|v| v.name == "q"));
         assert!(s.variable("m").is_none_or(|v| v.name == "m"));
         assert!(s.element("q").is_none_or(|e| e.name == "q"));
+        // After a reset, lookups see every change.
+        let mut s = survey();
+        assert!(s.element("d").is_some());
+        let mut extra = s.sections[1].elements[1].clone();
+        extra.name = "d2".into();
+        s.sections[1].elements.push(extra);
+        s.variables[0].name = "q_renamed".into();
+        s.reset_lookups();
+        assert!(s.element("d2").is_some());
+        assert_eq!(
+            s.variable("q_renamed").map(|v| v.name.as_str()),
+            Some("q_renamed")
+        );
+        assert!(s.variable("q").is_none());
         let s = survey();
         assert!(s.list("yn").is_some());
         // A clone starts without tables, so a name changed in it is found.
