@@ -114,10 +114,11 @@ impl Sources {
 
     /// The (first) text with this key.
     pub fn site(&self, key: &str) -> Option<&Site> {
-        let at = self
-            .by_key
-            .partition_point(|&i| self.sites[i as usize].key.as_str() < key);
-        let site = &self.sites[*self.by_key.get(at)? as usize];
+        // `get`, not indexing: `sites` is public, and a changed list must
+        // not make a lookup panic.
+        let key_at = |i: u32| self.sites.get(i as usize).map(|s| s.key.as_str());
+        let at = self.by_key.partition_point(|&i| key_at(i) < Some(key));
+        let site = self.sites.get(*self.by_key.get(at)? as usize)?;
         (site.key == key).then_some(site)
     }
 

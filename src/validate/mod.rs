@@ -371,20 +371,21 @@ impl<'s> Validator<'s> {
         }
     }
 
-    /// The variable within two edits of `name` (in lower case), the
-    /// closest and then the first.
+    /// The variable within two edits of `name`, the closest and then the
+    /// first: `name` is lowercased, the variables' names are taken as they
+    /// are (they are written in lower case as a rule).
     fn suggest(&self, name: &str) -> Option<&str> {
         let lower: Vec<char> = name.to_lowercase().chars().collect();
         let mut buf: Vec<char> = Vec::new();
         let mut best: Option<(usize, &str)> = None;
         for v in &self.survey.variables {
-            buf.clear();
-            buf.extend(v.name.chars());
-            // Only a closer name replaces the first found.
-            let reach = best.map_or(2, |(d, _)| d.saturating_sub(1));
             if best.is_some_and(|(d, _)| d == 0) {
                 break;
             }
+            buf.clear();
+            buf.extend(v.name.chars());
+            // Only a closer name replaces the first found.
+            let reach = best.map_or(2, |(d, _)| d - 1);
             if let Some(d) = crate::diagnostics::edit_distance_within(&lower, &buf, reach) {
                 best = Some((d, v.name.as_str()));
             }
