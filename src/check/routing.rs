@@ -59,7 +59,8 @@ enum Verdict {
     Unknown,
 }
 
-/// The survey's variables and lists by name (the IR's lookups are linear).
+/// The survey's variables and lists by name, in hash maps (faster than the
+/// IR's own lookups for the many lookups of the analysis).
 struct Index<'s> {
     vars: FastMap<&'s str, &'s Variable>,
     lists: FastMap<&'s str, &'s AnswerList>,
