@@ -12,33 +12,24 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::ir::{self, Change, ChangeClass, Condition, Element, Survey, Variable};
 use crate::shared::SharedStr;
 
-/// A survey with its elements and lists by name, for repeated lookups.
+/// A survey as [`compare`] reads it: its elements and lists by name,
+/// through the survey's own lookup tables (`ir::Survey::element`, `::list`),
+/// so that making one costs nothing.
 pub struct Wave<'a> {
     pub survey: &'a Survey,
-    elements: BTreeMap<&'a str, &'a Element>,
-    lists: BTreeMap<&'a str, &'a ir::AnswerList>,
 }
 
 impl<'a> Wave<'a> {
     pub fn new(survey: &'a Survey) -> Wave<'a> {
-        Wave {
-            survey,
-            elements: survey
-                .sections
-                .iter()
-                .flat_map(|s| &s.elements)
-                .map(|e| (e.name.as_str(), e))
-                .collect(),
-            lists: survey.lists.iter().map(|l| (l.name.as_str(), l)).collect(),
-        }
+        Wave { survey }
     }
 
     pub fn element(&self, name: &str) -> Option<&'a Element> {
-        self.elements.get(name).copied()
+        self.survey.element(name)
     }
 
     fn list(&self, var: &Variable) -> Option<&'a ir::AnswerList> {
-        var.list.as_deref().and_then(|l| self.lists.get(l).copied())
+        var.list.as_deref().and_then(|l| self.survey.list(l))
     }
 }
 
