@@ -51,30 +51,44 @@ pub fn build(survey: &Survey, options: &BuildOptions, out: &mut Output) -> Resul
     // The same warning for several languages (a missing code SPSS cannot
     // declare) is given once, naming the languages.
     let mut warned: Vec<(String, Vec<&str>)> = Vec::new();
-    for lang in &survey.languages {
+    let rendered = super::per_language(&survey.languages, |lang| {
         let entries = entries(survey, lang);
-        out.write(
-            &format!("{lang}/codebook.csv"),
-            csv::codebook(&entries).as_bytes(),
-        )?;
         let (syntax, warnings) = sps::codebook(survey, &entries, lang);
-        for w in warnings {
+        Ok::<_, BuildError>(Files {
+            csv: csv::codebook(&entries),
+            sps: syntax,
+            warnings,
+            md: md::codebook(&env, survey, &entries, lang)?,
+            html: html::codebook(&env, survey, &entries, lang)?,
+        })
+    });
+    for (lang, files) in survey.languages.iter().zip(rendered) {
+        let files = files?;
+        out.write(&format!("{lang}/codebook.csv"), files.csv.as_bytes())?;
+        for w in files.warnings {
             match warned.iter_mut().find(|(m, _)| *m == w) {
                 Some((_, langs)) => langs.push(lang),
                 None => warned.push((w, vec![lang])),
             }
         }
-        out.write(&format!("{lang}/codebook.sps"), syntax.as_bytes())?;
-        let md = md::codebook(&env, survey, &entries, lang)?;
-        out.write(&format!("{lang}/codebook.md"), md.as_bytes())?;
-        let html = html::codebook(&env, survey, &entries, lang)?;
-        out.write(&format!("{lang}/codebook.html"), html.as_bytes())?;
+        out.write(&format!("{lang}/codebook.sps"), files.sps.as_bytes())?;
+        out.write(&format!("{lang}/codebook.md"), files.md.as_bytes())?;
+        out.write(&format!("{lang}/codebook.html"), files.html.as_bytes())?;
     }
     for (message, langs) in warned {
         let files: Vec<String> = langs.iter().map(|l| format!("{l}/codebook.sps")).collect();
         out.warn(format!("{}: {message}", files.join(", ")));
     }
     Ok(())
+}
+
+/// The codebook files of one language, and the SPSS syntax's warnings.
+struct Files {
+    csv: String,
+    sps: String,
+    warnings: Vec<String>,
+    md: String,
+    html: String,
 }
 
 /// Writes the DDI-Codebook 2.5 file.

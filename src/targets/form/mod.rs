@@ -72,9 +72,11 @@ pub fn build(survey: &Survey, options: &BuildOptions, out: &mut Output) -> Resul
     let mut env = super::templates::environment(options.templates.as_deref());
     env.set_trim_blocks(true);
     env.set_lstrip_blocks(true);
-    for lang in &survey.languages {
-        let page = render(&env, survey, lang, options)?;
-        out.write(&format!("{lang}/index.html"), page.as_bytes())?;
+    let pages = super::per_language(&survey.languages, |lang| {
+        render(&env, survey, lang, options)
+    });
+    for (lang, page) in survey.languages.iter().zip(pages) {
+        out.write(&format!("{lang}/index.html"), page?.as_bytes())?;
     }
     Ok(())
 }
