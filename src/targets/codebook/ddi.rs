@@ -6,15 +6,13 @@
 //! string (minijinja's XML/HTML auto-escaping). Characters XML 1.0 forbids
 //! become U+FFFD here.
 
-use std::collections::BTreeMap;
-
 use minijinja::Environment;
 use serde::Serialize;
 
 use super::words::{self, Piece};
 use super::{BuildError, Entry, MissingKind, groups, scrub, text_of};
 use crate::flat::ColumnKind;
-use crate::ir::{self, Disclosure, Level, Survey};
+use crate::ir::{Disclosure, Level, Survey};
 
 pub const TEMPLATE: &str = "codebook/codebook.ddi.xml";
 
@@ -266,12 +264,7 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
     }
 
     let mut group_views = Vec::new();
-    // Each section's variables, in questionnaire order (one pass, not one
-    // per section).
-    let mut by_section: BTreeMap<&str, Vec<&ir::Variable>> = BTreeMap::new();
-    for v in &survey.variables {
-        by_section.entry(v.section.as_str()).or_default().push(v);
-    }
+    let by_section = super::by_section(&survey.variables, |v| Some(v.section.as_str()));
     for s in &survey.sections {
         let ids: Vec<String> = by_section
             .get(s.name.as_str())

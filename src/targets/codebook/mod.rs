@@ -22,6 +22,8 @@ pub mod sps;
 pub mod view;
 pub mod words;
 
+use std::collections::BTreeMap;
+
 use super::{BuildError, BuildOptions, Output};
 use crate::flat::{self, ColumnKind};
 use crate::ir::{Disclosure, Element, Level, Survey, Text, Translation, Variable};
@@ -528,6 +530,21 @@ pub struct Group<'a> {
     pub variable: Option<&'a Variable>,
     pub element: Option<&'a Element>,
     pub columns: Vec<&'a str>,
+}
+
+/// `items` by the name of their section, each section's in their order: one
+/// pass, where filtering all items once per section would be quadratic.
+pub fn by_section<'a, T>(
+    items: &'a [T],
+    section: impl Fn(&'a T) -> Option<&'a str>,
+) -> BTreeMap<&'a str, Vec<&'a T>> {
+    let mut out: BTreeMap<&str, Vec<&T>> = BTreeMap::new();
+    for item in items {
+        if let Some(s) = section(item) {
+            out.entry(s).or_default().push(item);
+        }
+    }
+    out
 }
 
 pub fn groups(survey: &Survey) -> Vec<Group<'_>> {

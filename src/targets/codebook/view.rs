@@ -2,8 +2,6 @@
 //! language with every survey text already rendered for the format by a
 //! [`Render`] (escaped HTML, or escaped Markdown).
 
-use std::collections::BTreeMap;
-
 use serde::Serialize;
 
 use super::words::{self, Piece};
@@ -235,13 +233,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             .map(entry)
             .collect(),
     }];
-    // Each section's entries, in order (one pass, not one per section).
-    let mut by_section: BTreeMap<&str, Vec<&Entry<'_>>> = BTreeMap::new();
-    for e in entries {
-        if let Some(s) = e.section {
-            by_section.entry(s).or_default().push(e);
-        }
-    }
+    let by_section = super::by_section(entries, |e| e.section);
     for s in &survey.sections {
         sections.push(SectionView {
             name: t(&s.name),
