@@ -352,18 +352,22 @@ pub fn did_you_mean<'a>(
     candidates: impl IntoIterator<Item = &'a str>,
 ) -> Option<&'a str> {
     let limit = (name.chars().count() / 3).clamp(1, 3);
-    // Names are ASCII as a rule: compared as bytes then.
-    let ascii: Vec<u8> = name.bytes().map(|b| b.to_ascii_lowercase()).collect();
+    // Names are ASCII as a rule: compared as bytes then (both must be).
+    let ascii: Option<Vec<u8>> = name
+        .is_ascii()
+        .then(|| name.bytes().map(|b| b.to_ascii_lowercase()).collect());
     let chars = lowercase_chars(name, Vec::new());
     let (mut bytes_buf, mut chars_buf) = (Vec::new(), Vec::new());
     let mut best: Option<(usize, &str)> = None;
     for c in candidates {
         // A worse distance than the best so far cannot win.
         let reach = best.map_or(limit, |(d, _)| d);
-        let d = if name.is_ascii() && c.is_ascii() {
+        let d = if let Some(ascii) = ascii.as_deref()
+            && c.is_ascii()
+        {
             bytes_buf.clear();
             bytes_buf.extend(c.bytes().map(|b| b.to_ascii_lowercase()));
-            edit_distance_within(&ascii, &bytes_buf, reach)
+            edit_distance_within(ascii, &bytes_buf, reach)
         } else {
             chars_buf = lowercase_chars(c, chars_buf);
             edit_distance_within(&chars, &chars_buf, reach)
