@@ -55,6 +55,12 @@ pub struct Checked {
     pub is_module: bool,
     /// Where each variable is declared.
     pub variable_spans: VariableSpans,
+    /// The syntax trees the IR was lowered from, by file. Nothing in the
+    /// IR or the diagnostics refers to them: they are handed back rather
+    /// than freed here, so that a caller about to exit need not spend time
+    /// freeing them (the command line), and one that keeps the result can
+    /// drop them early.
+    pub syntax: BTreeMap<FileId, crate::syntax::ast::SyntaxFile>,
 }
 
 impl Checked {
@@ -200,6 +206,7 @@ fn check_loaded(
         diagnostics,
         is_module,
         variable_spans,
+        syntax: files,
     }
 }
 
