@@ -403,6 +403,43 @@ fn multiple_choice_and_grids_are_groups() {
     assert!(xml.contains("<catgry missing=\"Y\" missType=\"declared\">"));
 }
 
+/// The CSV codebook names the grid of each grid item's column, with the
+/// grid's label in the codebook's language; other columns leave both empty.
+#[test]
+fn csv_names_the_grid_of_each_grid_column() {
+    let survey = barometer(2023);
+    let col = |h: &str| csv::HEADER.iter().position(|x| *x == h).unwrap();
+    let (grid, grid_label) = (col("grid"), col("grid_label"));
+    for lang in &survey.languages {
+        let rows = parse_csv(&books(&survey, lang).csv);
+        let mut grid_rows = 0;
+        for row in &rows[1..] {
+            let element = survey
+                .variable(&row[0])
+                .and_then(|v| survey.element(&v.element));
+            match element {
+                Some(e) if e.kind == lomake::ir::ElementKind::Grid => {
+                    grid_rows += 1;
+                    assert_eq!(row[grid], e.name, "{lang} {}", row[0]);
+                    let label = &e.label.as_ref().unwrap().translations[lang.as_str()];
+                    assert_eq!(row[grid_label], label.plain(), "{lang} {}", row[0]);
+                }
+                _ => assert!(
+                    row[grid].is_empty() && row[grid_label].is_empty(),
+                    "{lang} {}",
+                    row[0]
+                ),
+            }
+        }
+        // The municipal, regional and national statements, and more.
+        assert!(grid_rows >= 15, "{lang}: {grid_rows} grid columns");
+    }
+    let fi = parse_csv(&books(&survey, "fi").csv);
+    let a = fi.iter().find(|r| r[0] == "coop_municipal_a").unwrap();
+    assert_eq!(a[grid], "coop_municipal");
+    assert_eq!(a[grid_label], "Kuntataso: yhteistyöväittämät");
+}
+
 #[test]
 fn output_is_deterministic() {
     let a = hostile();
@@ -508,14 +545,16 @@ fn lineage_in_every_format() {
     let xml = ddi_xml(&survey);
     insta::assert_snapshot!("lineage_ddi", xml);
 
-    // CSV: the new column is the last, so existing readers keep working.
+    // CSV: columns are only ever added after the earlier ones, so that
+    // existing readers keep working: `comparability` stays the 15th.
     let rows = parse_csv(&en.csv);
     let header = &rows[0];
-    assert_eq!(header.last().unwrap(), "comparability");
+    const COMPARABILITY: usize = 14;
+    assert_eq!(header[COMPARABILITY], "comparability");
     assert_eq!(header.len(), csv::HEADER.len());
     let org = rows.iter().find(|r| r[0] == "org").unwrap();
     assert_eq!(
-        org.last().unwrap(),
+        org[COMPARABILITY],
         "Continues `org_type` of review_kinds_2020 (2020). Changes: codes added: 9; wording \
          changed: sv, en. Break acknowledged: Code 9 was split {{ x }} 'it''s'"
     );
@@ -525,20 +564,17 @@ fn lineage_in_every_format() {
     assert!(
         tools
             .iter()
-            .all(|r| r.last().unwrap().contains("codes removed: 3, 4"))
+            .all(|r| r[COMPARABILITY].contains("codes removed: 3, 4"))
     );
     let staff = rows.iter().find(|r| r[0] == "staff").unwrap();
     assert!(
-        staff
-            .last()
-            .unwrap()
-            .ends_with("\"don't know\".\n\nNow it is a count."),
+        staff[COMPARABILITY].ends_with("\"don't know\".\n\nNow it is a count."),
         "{:?}",
-        staff.last()
+        staff[COMPARABILITY]
     );
     // Columns without lineage leave it empty.
     assert_eq!(
-        rows.iter().find(|r| r[0] == "why").unwrap().last().unwrap(),
+        rows.iter().find(|r| r[0] == "why").unwrap()[COMPARABILITY],
         ""
     );
 

@@ -6,6 +6,7 @@
 //! written.
 
 use super::{Entry, Value, disclosure_token, level_token, words};
+use crate::ir::ElementKind;
 
 /// The header of `codebook.csv`.
 pub const HEADER: &[&str] = &[
@@ -24,6 +25,8 @@ pub const HEADER: &[&str] = &[
     "disclosure",
     "note",
     "comparability",
+    "grid",
+    "grid_label",
 ];
 
 /// The codebook of one language as CSV.
@@ -53,6 +56,11 @@ pub fn codebook(entries: &[Entry<'_>]) -> String {
                 .as_ref()
                 .map(|c| c.plain())
                 .unwrap_or_default(),
+            e.element
+                .filter(|el| el.kind == ElementKind::Grid)
+                .map(|el| el.name.clone())
+                .unwrap_or_default(),
+            e.grid_label.clone().unwrap_or_default(),
         ];
         row(&mut out, fields.iter().map(String::as_str));
     }

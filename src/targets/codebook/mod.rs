@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 
 use super::{BuildError, BuildOptions, Output};
 use crate::flat::{self, ColumnKind};
-use crate::ir::{Disclosure, Element, Level, Survey, Text, Translation, Variable};
+use crate::ir::{Disclosure, Element, ElementKind, Level, Survey, Text, Translation, Variable};
 use crate::markup::Paragraph;
 
 pub use words::Piece;
@@ -157,6 +157,8 @@ pub struct Entry<'a> {
     pub element: Option<&'a Element>,
     /// The analyst label, full text.
     pub label: String,
+    /// The analyst label of the grid whose item this column is.
+    pub grid_label: Option<String>,
     /// The question's text.
     pub question: Option<Rich>,
     /// The part of the question this column is about: a grid item, a
@@ -388,6 +390,7 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
                 variable: None,
                 element: None,
                 label: label.to_string(),
+                grid_label: None,
                 question: None,
                 item: None,
                 help: None,
@@ -480,6 +483,10 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
             variable: Some(v),
             element: el,
             label,
+            grid_label: el
+                .filter(|e| e.kind == ElementKind::Grid)
+                .and_then(|e| e.label.as_ref())
+                .map(|l| text_of(l, lang, langs)),
             question,
             item,
             help: el

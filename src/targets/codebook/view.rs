@@ -188,10 +188,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             name: r.pieces(&[Piece::Name(e.name.to_string())]),
             anchor: format!("v-{}", e.name),
             label: t(&e.label),
-            group: e
-                .element
-                .and_then(|el| el.label.as_ref())
-                .map(|l| t(&text_of(l, lang, langs))),
+            group: e.grid_label.as_deref().map(t),
             question: e.question.as_ref().map(|x| r.rich(x)),
             item: e.item.as_ref().map(|x| r.rich(x)),
             help: e.help.as_ref().map(|x| r.rich(x)),
