@@ -405,6 +405,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
     let (mut errors, mut warnings, mut ok, mut modules) = (0usize, 0usize, 0usize, 0usize);
     // The latest file's result; the one before is freed when the next is in.
     let mut latest: Option<Checked> = None;
+    let mut shown = std::collections::HashSet::new();
     for file in &files {
         let checked: &Checked = match check::check_file(&DiskLoader, file, &options) {
             Ok(c) => latest.insert(c),
@@ -415,14 +416,17 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
                 continue;
             }
         };
-        out.diagnostics(&checked.map, &checked.diagnostics);
-        errors += checked
+        // A module's problems are found through every survey that uses
+        // it (and in the module on its own): shown and counted once.
+        let new: Vec<diagnostics::Diagnostic> = checked
             .diagnostics
             .iter()
-            .filter(|d| d.severity == Severity::Error)
-            .count();
-        warnings += checked
-            .diagnostics
+            .filter(|d| shown.insert(diagnostic_key(&checked.map, d)))
+            .cloned()
+            .collect();
+        out.diagnostics(&checked.map, &new);
+        errors += new.iter().filter(|d| d.severity == Severity::Error).count();
+        warnings += new
             .iter()
             .filter(|d| d.severity == Severity::Warning)
             .count();
@@ -776,6 +780,18 @@ fn plural(n: usize, word: &str) -> String {
 /// The survey files in a folder and its subfolders, sorted: `*.survey` files
 /// that start with a `survey` item. Modules are checked through the surveys
 /// that use them.
+/// What makes two diagnostics of different runs the same: the file, the
+/// place, the code and the message.
+fn diagnostic_key(
+    map: &SourceMap,
+    d: &diagnostics::Diagnostic,
+) -> (Option<(PathBuf, u32, u32)>, diagnostics::Code, String) {
+    let at = d
+        .span
+        .map(|s| (map.get(s.file).path.clone(), s.start, s.end));
+    (at, d.code, d.message.clone())
+}
+
 fn survey_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
     let mut found = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
@@ -788,25 +804,11 @@ fn survey_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
             }
             if path.is_dir() {
                 stack.push(path);
-            } else if name.ends_with(".survey") && is_survey(&path) {
+            } else if name.ends_with(".survey") {
                 found.push(path);
             }
         }
     }
     found.sort();
     Ok(found)
-}
-
-fn is_survey(path: &Path) -> bool {
-    let Ok(bytes) = std::fs::read(path) else {
-        return true;
-    };
-    let text = String::from_utf8_lossy(&bytes);
-    text.lines().any(|l| {
-        let l = l.trim_start();
-        l.starts_with("survey") && l[6..].starts_with([' ', '\t'])
-    }) || !text.lines().any(|l| {
-        let w = l.split_whitespace().next().unwrap_or("");
-        matches!(w, "scale" | "list" | "block" | "use")
-    })
 }

@@ -196,6 +196,65 @@ fn clean_check_exits_0_and_never_says_warning() {
     assert!(!stdout(&o).to_lowercase().contains("warning"));
 }
 
+/// A folder means every `*.survey` file in it: a survey whose header is
+/// misspelled is not mistaken for a module and skipped (a green CI run on a
+/// broken survey), and a module is checked on its own too.
+#[test]
+fn a_folder_checks_every_survey_file() {
+    let p = Project::new("folder");
+    p.file("s/a.survey", CLEAN)
+        .file(
+            "s/b.survey",
+            CLEAN.replace(
+                "survey barometer",
+                "survy barometer2\n\nuse \"common/scales.survey\"\n",
+            ),
+        )
+        .file(
+            "s/common/scales.survey",
+            "scale yes_no nominal\n  option 1\n    fi \"Kyllä\"\n    en \"Yes\"\n",
+        );
+    let o = p.run(&["check", "s"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[E020]: this file has no `survey` header"),
+        "{err}"
+    );
+    assert!(err.contains("s/b.survey"), "{err}");
+    assert!(err.ends_with("in 1 of 3 file(s)\n"), "{err}");
+    // Without the broken one: the survey and the module.
+    std::fs::remove_file(p.path("s/b.survey")).unwrap();
+    let o = p.run(&["check", "s"]);
+    assert_eq!(code(&o), 0, "{}", stderr(&o));
+    assert_eq!(stderr(&o), "lomake: checked 1 survey and 1 module\n");
+}
+
+/// A module's problem is found through every survey that uses it; it is
+/// shown and counted once.
+#[test]
+fn a_module_problem_is_reported_once() {
+    let p = Project::new("module-once");
+    let uses = CLEAN.replace(
+        "section programme",
+        "use \"common/scales.survey\"\n\nsection programme",
+    ) + "\nquestion q2 scale yes_no\n  label\n    fi \"K\"\n    en \"Q\"\n  text\n    fi \"K?\"\n    en \"Q?\"\n";
+    p.file("s/a.survey", &uses)
+        .file("s/b.survey", uses.replace("survey barometer", "survey barometer2"))
+        .file(
+            "s/common/scales.survey",
+            "scale yes_no nominal\n  option 1\n    fi \"Kyllä\"\n  option 2\n    fi \"Ei\"\n    en \"No\"\n",
+        );
+    let o = p.run(&["check", "s"]);
+    assert_eq!(code(&o), 1, "{}", stderr(&o));
+    let err = stderr(&o);
+    assert_eq!(err.matches("error[E050]").count(), 1, "{err}");
+    assert!(err.contains("s/common/scales.survey:2:10"), "{err}");
+    assert!(err.contains("lomake: 1 error in 2 of 3 file(s)"), "{err}");
+    let o = p.run(&["--format", "json", "check", "s"]);
+    assert_eq!(stdout(&o).matches("\"E050\"").count(), 1, "{}", stdout(&o));
+}
+
 #[test]
 fn quiet_prints_nothing_on_success() {
     let p = Project::new("quiet");
