@@ -404,7 +404,8 @@ fn multiple_choice_and_grids_are_groups() {
 }
 
 /// The CSV codebook names the grid of each grid item's column, with the
-/// grid's label in the codebook's language; other columns leave both empty.
+/// grid's label in the codebook's language (other columns leave both
+/// empty), and the variable each column holds.
 #[test]
 fn csv_names_the_grid_of_each_grid_column() {
     let survey = barometer(2023);
@@ -435,6 +436,13 @@ fn csv_names_the_grid_of_each_grid_column() {
         assert!(grid_rows >= 15, "{lang}: {grid_rows} grid columns");
     }
     let fi = parse_csv(&books(&survey, "fi").csv);
+    // The variable a column holds: a multiple choice's for its 0/1 columns.
+    let variable = col("variable");
+    let of = |name: &str| fi.iter().find(|r| r[0] == name).unwrap()[variable].clone();
+    assert_eq!(of("info_sources_3"), "info_sources");
+    assert_eq!(of("info_sources_other"), "info_sources_other");
+    assert_eq!(of("org_type"), "org_type");
+    assert_eq!(of("resp_id"), "");
     let a = fi.iter().find(|r| r[0] == "coop_municipal_a").unwrap();
     assert_eq!(a[grid], "coop_municipal");
     assert_eq!(a[grid_label], "Kuntataso: yhteistyöväittämät");

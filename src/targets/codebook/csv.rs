@@ -25,6 +25,7 @@ pub const HEADER: &[&str] = &[
     "disclosure",
     "note",
     "comparability",
+    "variable",
     "grid",
     "grid_label",
 ];
@@ -56,6 +57,7 @@ pub fn codebook(entries: &[Entry<'_>]) -> String {
                 .as_ref()
                 .map(|c| c.plain())
                 .unwrap_or_default(),
+            e.variable.map(|v| v.name.clone()).unwrap_or_default(),
             e.element
                 .filter(|el| el.kind == ElementKind::Grid)
                 .map(|el| el.name.clone())
