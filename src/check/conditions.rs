@@ -77,7 +77,9 @@ impl Checker<'_> {
             Expr::In { name, values, span } => {
                 let var = self.resolve(name, subst, scope)?;
                 self.not_multiple(&var, *span, "in")?;
+                // Every value is checked: each wrong one is reported.
                 let mut out = Vec::new();
+                let mut failed = false;
                 for v in values {
                     if let Value::Name(n) = v {
                         self.report(
@@ -88,9 +90,16 @@ impl Checker<'_> {
                             .at(n.span, "a name")
                             .help("list the codes, as in `in {1, 2}`"),
                         );
-                        return Err(());
+                        failed = true;
+                        continue;
                     }
-                    out.push(self.constant(&var, v, *span)?);
+                    match self.constant(&var, v, *span) {
+                        Ok(c) => out.push(c),
+                        Err(()) => failed = true,
+                    }
+                }
+                if failed {
+                    return Err(());
                 }
                 Ok(Condition::In {
                     var: var.name,
