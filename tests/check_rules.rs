@@ -184,3 +184,26 @@ fn a_grid_keeps_its_own_label() {
         "Single label"
     );
 }
+
+/// An unknown placeholder is reported once, as such: the text it leaves
+/// empty is not reported again as empty (E054).
+#[test]
+fn an_unknown_placeholder_is_not_also_an_empty_text() {
+    let body = "block lvl(level)\n  question grade_{level} text\n    label\n      en \"{levl}\"\n    text\n      en \"T?\"\nend\ninsert lvl\n  level municipal\n";
+    let (codes, _) = codes(body);
+    assert_eq!(codes, [Code::UnknownPlaceholder], "{codes:?}");
+}
+
+/// A question that failed to parse may be the one that uses a scale: the
+/// scale is then not reported as unused (W061).
+#[test]
+fn a_broken_item_hides_no_unused_scale_warning() {
+    let scale = "scale yes_no nominal\n  option 1\n    en \"Yes\"\n  option 2\n    en \"No\"\n";
+    let broken = "question q scale yes_no\n  lable\n    en \"L\"\n  text\n    en \"T?\"\n";
+    let (found, _) = codes(&format!("{scale}{broken}"));
+    assert!(!found.contains(&Code::UnusedList), "{found:?}");
+    assert!(found.contains(&Code::Syntax), "{found:?}");
+    // Without a broken item, an unused scale is reported.
+    let (found, _) = codes(&format!("{scale}{}", question("r", "text", "")));
+    assert!(found.contains(&Code::UnusedList), "{found:?}");
+}

@@ -410,8 +410,14 @@ impl<'a> Checker<'a> {
         let (sections, variables) = self.lower_body(&expanded);
 
         // Scales and lists of this file that no question uses: still
-        // checked (their mistakes would surface on first use), and reported.
+        // checked (their mistakes would surface on first use), and reported
+        // unless an item of the file failed to parse (it may be the user).
         let entry = self.loaded.entry;
+        let broken = self
+            .loaded
+            .files
+            .get(&entry)
+            .is_some_and(|f| !f.broken.is_empty());
         let unused: Vec<(&'a Item, String)> = self
             .lists
             .values()
@@ -424,6 +430,9 @@ impl<'a> Checker<'a> {
             .collect();
         for (item, name) in unused {
             let _ = self.lower_list(item, &name, None);
+            if broken {
+                continue;
+            }
             let at = item.name.as_ref().map_or(item.keyword.span, |n| n.span);
             self.report(
                 Diagnostic::new(

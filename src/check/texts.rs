@@ -46,6 +46,9 @@ impl Checker<'_> {
                 }
                 continue;
             };
+            // A placeholder the substitution could not fill is reported
+            // there; the text it leaves is not reported again as empty.
+            let reported = self.diagnostics.len();
             let raw: SharedStr = if t.multiline {
                 let base = markup::dedent(&t.raw.value);
                 match subst {
@@ -63,7 +66,7 @@ impl Checker<'_> {
                         .into(),
                 }
             };
-            if crate::bytes::is_blank(&raw) {
+            if crate::bytes::is_blank(&raw) && self.diagnostics.len() == reported {
                 self.report(
                     Diagnostic::new(Code::EmptyText, "empty text")
                         .at(t.raw.span, "nothing here")
