@@ -205,6 +205,16 @@ impl<'a> Files<'a> for SourceMap {
         Ok(self.get(id).line_index(byte_index))
     }
 
+    /// As [`SourceFile::line_col`] counts it (after a byte-order mark).
+    fn column_number(
+        &'a self,
+        id: FileId,
+        _line_index: usize,
+        byte_index: usize,
+    ) -> Result<usize, FilesError> {
+        Ok(self.get(id).line_col(byte_index).1)
+    }
+
     fn line_range(&'a self, id: FileId, line_index: usize) -> Result<Range<usize>, FilesError> {
         let file = self.get(id);
         let starts = file.line_starts();

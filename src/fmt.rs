@@ -645,7 +645,10 @@ pub fn run(args: &FmtArgs, report: &mut Report) -> u8 {
                 continue;
             }
         };
-        let id = map.add(SourceFile::new(shown.clone(), path.clone(), text));
+        let id = map.add(
+            SourceFile::new(shown.clone(), path.clone(), text)
+                .with_bom(bytes.starts_with(crate::load::BOM)),
+        );
         let text = &map.get(id).text;
         let (tree, mut diags) = syntax::parse(id, text);
         diagnostics::sort(&mut diags);

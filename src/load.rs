@@ -84,11 +84,12 @@ fn add_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FileId {
     let name = display_path(path, base);
+    let bom = bytes.starts_with(BOM);
     match decode(bytes) {
         Ok(text) => {
             let id = loaded
                 .map
-                .add(SourceFile::new(name, path.to_path_buf(), text));
+                .add(SourceFile::new(name, path.to_path_buf(), text).with_bom(bom));
             let (tree, diags) = syntax::parse_shared(id, &loaded.map.get(id).text);
             diagnostics.extend(diags);
             loaded.files.insert(id, tree);
@@ -133,6 +134,9 @@ fn text_char_end(text: &str, at: usize) -> usize {
         .and_then(|rest| rest.chars().next())
         .map_or(at, |c| at + c.len_utf8())
 }
+
+/// The UTF-8 byte-order mark.
+pub const BOM: &[u8] = b"\xEF\xBB\xBF";
 
 /// Decodes a source file; on failure returns a displayable text, the byte
 /// offset of the problem, and what is wrong.

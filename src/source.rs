@@ -64,6 +64,10 @@ pub struct SourceFile {
     /// Shared with the syntax tree's and the IR's texts (`SharedStr`).
     pub text: std::sync::Arc<str>,
     line_starts: Vec<usize>,
+    /// The file starts with a byte-order mark, which the text holds as
+    /// three blanks (see `load::decode`): columns of the first line are
+    /// counted after it, as editors show them.
+    bom: bool,
 }
 
 impl SourceFile {
@@ -75,7 +79,18 @@ impl SourceFile {
             path,
             text,
             line_starts,
+            bom: false,
         }
+    }
+
+    /// Says whether the file's bytes started with a byte-order mark.
+    pub fn with_bom(mut self, bom: bool) -> SourceFile {
+        self.bom = bom && self.text.starts_with("   ");
+        self
+    }
+
+    pub fn has_bom(&self) -> bool {
+        self.bom
     }
 
     pub fn line_starts(&self) -> &[usize] {
@@ -94,7 +109,10 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let start = self.line_starts[line];
+        let mut start = self.line_starts[line];
+        if line == 0 && self.bom {
+            start = BOM_BLANKS.min(offset);
+        }
         let col = self
             .text
             .get(start..offset)
@@ -102,6 +120,9 @@ impl SourceFile {
         (line + 1, col + 1)
     }
 }
+
+/// The blanks a byte-order mark is read as.
+const BOM_BLANKS: usize = 3;
 
 /// The byte offset of every line's start: 0 and each offset after a `\n`.
 /// Eight bytes at a time: survey lines are short, and a search call per

@@ -513,6 +513,26 @@ fn a_bom_is_read_as_blank() {
     );
 }
 
+/// Columns of the first line are counted after a byte-order mark, as
+/// editors show them: `@` is the 10th character of `survey st@ff`.
+#[test]
+fn a_bom_does_not_shift_columns() {
+    let text = "\u{feff}survey st@ff\n";
+    let checked = check_source("s.survey", text, &CheckOptions::default());
+    let d = checked
+        .diagnostics
+        .iter()
+        .find(|d| d.code == Code::Syntax)
+        .expect("a syntax error");
+    assert_eq!(checked.map.location(d.span.expect("span")), "s.survey:1:10");
+    let shown = lomake::diagnostics::render(&checked.map, d);
+    assert!(shown.contains("s.survey:1:10"), "{shown}");
+    // Without the mark, the same column.
+    let plain = check_source("s.survey", &text[3..], &CheckOptions::default());
+    let d = &plain.diagnostics[0];
+    assert_eq!(plain.map.location(d.span.expect("span")), "s.survey:1:10");
+}
+
 #[test]
 fn long_chains_of_not_are_refused_not_overflowed() {
     for depth in [31usize, 33, 1_000, 100_000] {

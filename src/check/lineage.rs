@@ -409,11 +409,10 @@ impl Pass<'_> {
             // Its files join this map, so that warnings can show both sides.
             let mut remap = BTreeMap::new();
             for (id, f) in checked.map.files() {
-                let new = map.add(SourceFile::new(
-                    f.name.clone(),
-                    f.path.clone(),
-                    f.text.clone(),
-                ));
+                let new = map.add(
+                    SourceFile::new(f.name.clone(), f.path.clone(), f.text.clone())
+                        .with_bom(f.has_bom()),
+                );
                 remap.insert(id, new);
             }
             let spans = checked
