@@ -207,3 +207,34 @@ fn a_broken_item_hides_no_unused_scale_warning() {
     let (found, _) = codes(&format!("{scale}{}", question("r", "text", "")));
     assert!(found.contains(&Code::UnusedList), "{found:?}");
 }
+
+/// A misspelled item keyword (`qustion`) is reported as such, with the
+/// keyword it is closest to; its line still starts an item, so the question
+/// before it stays whole, and a condition naming the broken question is not
+/// reported as unknown.
+#[test]
+fn a_misspelled_item_keyword_breaks_only_its_own_item() {
+    let body = format!(
+        "{}qustion q2 text\n  label\n    en \"L\"\n  text\n    en \"T?\"\n{}",
+        question("q1", "text", ""),
+        question("q3", "text", "  when answered(q2) and answered(q1)\n"),
+    );
+    let c = check_source("t.survey", &format!("{HEAD}{body}"), &CheckOptions::default());
+    let found: Vec<(Code, &str)> = c
+        .diagnostics
+        .iter()
+        .map(|d| (d.code, d.message.as_str()))
+        .collect();
+    assert_eq!(
+        found,
+        [(Code::Syntax, "`qustion` is not an item keyword")],
+        "{found:?}"
+    );
+    assert_eq!(
+        c.diagnostics[0].help.as_deref(),
+        Some("did you mean `question`?")
+    );
+    // A misspelled property is not taken for an item keyword.
+    let (codes, _) = codes(&question("q1", "text", "  lable\n    en \"x\"\n"));
+    assert_eq!(codes, [Code::Syntax]);
+}

@@ -38,7 +38,9 @@ fn reference_once(text: &str, ignored: &[usize]) -> Once {
             while i < line_end && (bytes[i] == b' ' || bytes[i] == b'\t') {
                 i += 1;
             }
-            if reference_starts_item(&text[i..line_end]) {
+            if reference_starts_item(&text[i..line_end])
+                || (i == line_start && reference_misspelled(&text[i..line_end]))
+            {
                 starts.push(line_start);
             }
         }
@@ -114,6 +116,96 @@ fn reference_starts_item(line: &str) -> bool {
     !line[word_len..].trim_start().starts_with('"')
 }
 
+/// A misspelled item keyword at the start of an unindented line: a word of
+/// three or more ASCII letters, within one edit of an item keyword of up to
+/// four letters or two of a longer one, no nearer a property keyword, and
+/// followed by a name (or nothing, after `introduction` and `end`).
+fn reference_misspelled(line: &str) -> bool {
+    const ITEMS: &[&str] = &[
+        "survey",
+        "use",
+        "scale",
+        "list",
+        "block",
+        "end",
+        "section",
+        "introduction",
+        "question",
+        "display",
+        "hidden",
+        "insert",
+    ];
+    const PROPERTIES: &[&str] = &[
+        "title",
+        "description",
+        "organisation",
+        "label",
+        "text",
+        "help",
+        "intro",
+        "note",
+        "privacy",
+        "accessibility",
+        "unit",
+        "break",
+        "option",
+        "item",
+        "values",
+        "when",
+        "languages",
+        "version",
+        "submit",
+        "opens",
+        "closes",
+        "minlength",
+        "maxlength",
+        "min",
+        "max",
+        "decimals",
+        "indirectly",
+        "identifying",
+        "required",
+        "dropdown",
+    ];
+    fn levenshtein(a: &[u8], b: &[u8]) -> usize {
+        let mut row: Vec<usize> = (0..=b.len()).collect();
+        for (i, x) in a.iter().enumerate() {
+            let mut prev = row[0];
+            row[0] = i + 1;
+            for (j, y) in b.iter().enumerate() {
+                let cur = row[j + 1];
+                row[j + 1] = (prev + usize::from(x != y)).min(row[j] + 1).min(cur + 1);
+                prev = cur;
+            }
+        }
+        row[b.len()]
+    }
+    let nearest = |word: &str, keywords: &[&'static str]| {
+        keywords
+            .iter()
+            .map(|k| (levenshtein(word.as_bytes(), k.as_bytes()), *k))
+            .filter(|(d, k)| *d <= if k.len() <= 4 { 1 } else { 2 })
+            .min()
+    };
+    let len = line.bytes().take_while(u8::is_ascii_alphabetic).count();
+    let word = line[..len].to_ascii_lowercase();
+    if len < 3 || PROPERTIES.contains(&word.as_str()) || word == "continues" {
+        return false;
+    }
+    let Some((d, keyword)) = nearest(&word, ITEMS) else {
+        return false;
+    };
+    if nearest(&word, PROPERTIES).is_some_and(|(p, _)| p <= d) {
+        return false;
+    }
+    let after = &line[len..];
+    let rest = after.trim_start_matches([' ', '\t']);
+    let named = rest.len() < after.len() && rest.starts_with(|c: char| c.is_ascii_alphabetic());
+    let bare = (rest.is_empty() || rest.starts_with(['\r', '#']))
+        && matches!(keyword, "introduction" | "end");
+    named || bare
+}
+
 fn check(text: &str) {
     assert_eq!(
         parse::scan_for_tests(text),
@@ -168,6 +260,7 @@ fn corner_cases() {
         "\"\"\"",
         "section s # ä 😀\n  title fi \"ä\\😀\" # ö\n",
         "question q single\n  when (((((((((a = 1)))))))))\n",
+        "qustion q single\nSection s\nsektion s\nintroducton\nnd\nedn # x\nlable x\nlsit x\n  qustion q\n",
     ];
     for text in cases {
         check(text);
@@ -176,9 +269,39 @@ fn corner_cases() {
 
 /// Pieces the generated files are made of.
 const PIECES: &[&str] = &[
-    "survey", "section", "end", "use", "question", "scale", "insert", "sections", "title", " ",
-    "  ", "\t", "\n", "\r\n", "\r", "\"", "\"\"\"", "\"\"", "\\", "#", "x", "fi", "ä", "😀",
-    "\u{3000}", "\u{301}", "_", "1",
+    "survey",
+    "section",
+    "end",
+    "use",
+    "question",
+    "scale",
+    "insert",
+    "sections",
+    "title",
+    " ",
+    "  ",
+    "\t",
+    "\n",
+    "\r\n",
+    "\r",
+    "\"",
+    "\"\"\"",
+    "\"\"",
+    "\\",
+    "#",
+    "x",
+    "fi",
+    "ä",
+    "😀",
+    "\u{3000}",
+    "\u{301}",
+    "_",
+    "1",
+    "qustion",
+    "Section",
+    "edn",
+    "lable",
+    "introducton",
 ];
 
 proptest! {

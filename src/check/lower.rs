@@ -996,7 +996,14 @@ impl<'a> Checker<'a> {
             let mut words = line.split_whitespace();
             let start = offset + indent;
             offset += line.len();
-            if words.next() == Some("section")
+            let first = words.next();
+            // `section`, or a misspelled `sektion` (reported as such).
+            let section = first == Some("section")
+                || (indent == 0
+                    && first.is_some()
+                    && crate::syntax::parse::misspelled_item(text, start)
+                        .is_some_and(|(_, k)| k == "section"));
+            if section
                 && words.next().is_some_and(|w| !w.starts_with('"'))
                 && !tree
                     .items

@@ -156,7 +156,7 @@ struct P<'a> {
 }
 
 /// One of [`PROPERTY_KW`].
-fn is_property_word(w: &[u8]) -> bool {
+pub(super) fn is_property_word(w: &[u8]) -> bool {
     matches!(
         w,
         b"title"

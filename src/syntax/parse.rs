@@ -45,12 +45,24 @@ pub fn parse_shared(file: FileId, src: &Arc<str>) -> (SyntaxFile, Vec<Diagnostic
     }
     // The unclosed texts, in order: those before the current chunk are past.
     let mut unclosed = scan.unclosed.iter().copied().peekable();
+    let mut misspelled = scan.misspelled.iter().peekable();
     for (i, &start) in scan.starts.iter().enumerate() {
         let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
         let chunk = &text[start..end];
         while unclosed.next_if(|&u| u < start).is_some() {}
+        while misspelled.next_if(|m| m.0 < start).is_some() {}
         if unclosed.peek().is_some_and(|&u| u < end) {
             // Already reported as E004; references to the item stay quiet.
+            broken.extend(item_name(chunk));
+            continue;
+        }
+        if let Some(&(from, to, keyword)) = misspelled.next_if(|m| m.0 == start) {
+            let word = &text[from..to];
+            diagnostics.push(
+                Diagnostic::new(Code::Syntax, format!("`{word}` is not an item keyword"))
+                    .at(Span::new(file, from, to), "unknown item keyword")
+                    .help(format!("did you mean `{keyword}`?")),
+            );
             broken.extend(item_name(chunk));
             continue;
         }
@@ -164,6 +176,10 @@ struct Scan {
     starts: Vec<usize>,
     comments: Vec<Span>,
     unclosed: Vec<usize>,
+    /// Items whose keyword is misspelled (`qustion q single`): where the
+    /// word is, and the keyword it is closest to. Their lines start items
+    /// too, so that the item before stays whole.
+    misspelled: Vec<(usize, usize, &'static str)>,
 }
 
 /// Splits the file into lines and walks each for strings, multi-line texts
@@ -183,6 +199,7 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
     let mut starts = Vec::with_capacity(len / 256);
     let mut comments = Vec::with_capacity(len / 4096);
     let mut unclosed = Vec::new();
+    let mut misspelled = Vec::new();
     // No `"""` starts at or after this offset (known once a search failed).
     let mut no_triple_from = usize::MAX;
     let mut i = 0;
@@ -193,6 +210,11 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
         }
         if starts_item(text, i) {
             starts.push(line_start);
+        } else if i == line_start
+            && let Some((len, keyword)) = misspelled_item(text, i)
+        {
+            starts.push(line_start);
+            misspelled.push((i, i + len, keyword));
         }
         // Outside strings, the rest of the line.
         loop {
@@ -275,6 +297,7 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
         starts,
         comments,
         unclosed,
+        misspelled,
     }
 }
 
@@ -334,6 +357,104 @@ fn starts_item(text: &str, at: usize) -> bool {
     }
     let next = after.chars().find(|&c| c == '\n' || !c.is_whitespace());
     next != Some('"')
+}
+
+/// The item keywords, for suggestions.
+const ITEM_KEYWORDS: [&str; 12] = [
+    "survey",
+    "use",
+    "scale",
+    "list",
+    "block",
+    "end",
+    "section",
+    "introduction",
+    "question",
+    "display",
+    "hidden",
+    "insert",
+];
+
+/// The property keywords, for telling a misspelled property from a
+/// misspelled item keyword (the fast parser's `is_property_word`).
+const PROPERTY_KEYWORDS: [&str; 30] = [
+    "title",
+    "description",
+    "organisation",
+    "label",
+    "text",
+    "help",
+    "intro",
+    "note",
+    "privacy",
+    "accessibility",
+    "unit",
+    "break",
+    "option",
+    "item",
+    "values",
+    "when",
+    "languages",
+    "version",
+    "submit",
+    "opens",
+    "closes",
+    "minlength",
+    "maxlength",
+    "min",
+    "max",
+    "decimals",
+    "indirectly",
+    "identifying",
+    "required",
+    "dropdown",
+];
+
+/// The closest keyword to a lowercase word, within one edit for keywords of
+/// up to four letters and two for longer ones.
+fn keyword_distance(
+    word: &str,
+    keywords: impl IntoIterator<Item = &'static str>,
+) -> Option<(usize, &'static str)> {
+    keywords
+        .into_iter()
+        .filter_map(|k| {
+            let limit = if k.len() <= 4 { 1 } else { 2 };
+            crate::diagnostics::edit_distance_within(word.as_bytes(), k.as_bytes(), limit)
+                .map(|d| (d, k))
+        })
+        .min()
+}
+
+/// Does the unindented line at `at` start with a misspelled item keyword
+/// (`qustion q single`, `Section s`)? A word of letters that is no keyword,
+/// is closer to an item keyword than to any property keyword, and is followed
+/// by a name (or, for `introduction` and `end`, by nothing). Gives the
+/// word's length and the keyword.
+pub(crate) fn misspelled_item(text: &str, at: usize) -> Option<(usize, &'static str)> {
+    let rest = text.as_bytes().get(at..)?;
+    let len = rest.iter().take_while(|b| b.is_ascii_alphabetic()).count();
+    if len < 3 {
+        return None;
+    }
+    let word = &text[at..at + len];
+    let lower = word.to_ascii_lowercase();
+    if super::fast::is_property_word(lower.as_bytes()) || lower == "continues" {
+        return None;
+    }
+    let (distance, keyword) = keyword_distance(&lower, ITEM_KEYWORDS)?;
+    if keyword_distance(&lower, PROPERTY_KEYWORDS).is_some_and(|(d, _)| d <= distance) {
+        return None;
+    }
+    let after = &rest[len..];
+    let gap = after
+        .iter()
+        .take_while(|&&b| b == b' ' || b == b'\t')
+        .count();
+    let named = gap > 0 && after.get(gap).is_some_and(u8::is_ascii_alphabetic);
+    let bare = matches!(after.get(gap), None | Some(b'\n' | b'\r' | b'#'))
+        && matches!(keyword, "introduction" | "end");
+    (named || bare).then_some((len, keyword))
 }
 
 /// Text before the first item that is neither blank nor a comment.
