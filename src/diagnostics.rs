@@ -85,6 +85,7 @@ codes! {
     DuplicateTranslation = "E052", Error, "translation given twice";
     BadLink = "E053", Error, "link target not allowed";
     EmptyText = "E054", Error, "empty text";
+    EmptyLink = "E055", Error, "link without text";
     // Answer lists
     EmptyList = "E060", Error, "answer list without options";
     DuplicateCode = "E061", Error, "code used twice in one list";

@@ -20,8 +20,18 @@ pub enum Inline {
 /// Something wrong in a text's markup; `at` is a byte offset in the text.
 #[derive(Clone, Debug, PartialEq)]
 pub enum MarkupIssue {
-    BadLink { href: String },
-    Unclosed { marker: &'static str },
+    BadLink {
+        href: String,
+    },
+    Unclosed {
+        marker: &'static str,
+    },
+    /// `[](href)`: a link with no text to read or click.
+    EmptyLink {
+        href: String,
+    },
+    /// `[text](href` without the `)` that ends the address.
+    UnclosedLink,
 }
 
 /// Link schemes a text may use.
@@ -437,15 +447,24 @@ fn inline_into<S: Sink>(text: &str, links: bool, issues: &mut Vec<MarkupIssue>, 
                 // `[text](href)`: the text ends at its matching `]`, which a
                 // `(` must follow; the href at its matching `)`.
                 let pairs = pairs.get_or_insert_with(|| Pairs::new(b.len()));
-                let link = pairs
+                let text_end = pairs
                     .partner(b, i)
-                    .filter(|mid| b.get(mid + 1) == Some(&b'('))
-                    .and_then(|mid| pairs.partner(b, mid + 1).map(|close| (mid, close)));
+                    .filter(|mid| b.get(mid + 1) == Some(&b'('));
+                let link =
+                    text_end.and_then(|mid| pairs.partner(b, mid + 1).map(|close| (mid, close)));
+                if text_end.is_some() && link.is_none() {
+                    issues.push(MarkupIssue::UnclosedLink);
+                }
                 match link {
                     Some((mid, close)) => {
                         let href = text[mid + 2..close].trim();
                         if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
                             issues.push(MarkupIssue::BadLink {
+                                href: href.to_string(),
+                            });
+                        }
+                        if crate::bytes::is_blank(&text[i + 1..mid]) {
+                            issues.push(MarkupIssue::EmptyLink {
                                 href: href.to_string(),
                             });
                         }
@@ -558,6 +577,32 @@ mod tests {
         assert_eq!(plain(&p).len(), 200_000);
         let (p, _) = parse(&"[a](b ".repeat(20_000));
         assert!(plain(&p).starts_with("[a](b [a](b"));
+    }
+
+    #[test]
+    fn empty_and_unclosed_links_are_problems() {
+        let (_, issues) = parse("read [](https://x.fi) and [ ](mailto:a@b.fi)");
+        assert_eq!(
+            issues,
+            [
+                MarkupIssue::EmptyLink {
+                    href: "https://x.fi".into()
+                },
+                MarkupIssue::EmptyLink {
+                    href: "mailto:a@b.fi".into()
+                }
+            ]
+        );
+        let (p, issues) = parse("[linkki](https://y.fi");
+        assert_eq!(issues, [MarkupIssue::UnclosedLink]);
+        assert_eq!(plain(&p), "[linkki](https://y.fi");
+        // Brackets that start no link are text.
+        for ok in ["[sic] (2023)", "a [b] c", "[a](https://x.fi)", "\\[](x"] {
+            let (_, issues) = parse(ok);
+            assert!(issues.is_empty(), "{ok}: {issues:?}");
+        }
+        // The checker's walk finds the same problems.
+        assert_eq!(scan("[](https://x.fi) [a](https://y").issues.len(), 2);
     }
 
     #[test]
@@ -698,15 +743,22 @@ mod tests {
                             (balanced(chars, '[', ']'), balanced(chars, '(', ')'))
                         });
                         let found = |at: usize| (at != usize::MAX).then_some(at);
-                        let link = found(brackets[i])
-                            .filter(|mid| chars.get(mid + 1) == Some(&'('))
+                        let text_end =
+                            found(brackets[i]).filter(|mid| chars.get(mid + 1) == Some(&'('));
+                        let link = text_end
                             .and_then(|mid| found(parens[mid + 1]).map(|close| (mid, close)));
+                        if text_end.is_some() && link.is_none() {
+                            issues.push(MarkupIssue::UnclosedLink);
+                        }
                         match link {
                             Some((mid, close)) => {
                                 let href: String = chars[mid + 2..close].iter().collect();
                                 let href = href.trim().to_string();
                                 if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
                                     issues.push(MarkupIssue::BadLink { href: href.clone() });
+                                }
+                                if chars[i + 1..mid].iter().all(|c| c.is_whitespace()) {
+                                    issues.push(MarkupIssue::EmptyLink { href: href.clone() });
                                 }
                                 let content = inline(&chars[i + 1..mid], false, issues);
                                 out.push(Inline::Link { href, content });

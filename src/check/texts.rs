@@ -232,6 +232,21 @@ impl Checker<'_> {
                         .help("links must start with https:, http: or mailto:"),
                 )
             }
+            MarkupIssue::EmptyLink { href } => self.report(
+                Diagnostic::new(Code::EmptyLink, format!("the link to `{href}` has no text"))
+                    .at(t.raw.span, "in this text")
+                    .help(format!(
+                        "write what the link leads to between the brackets: `[the privacy notice]({href})`; a screen reader reads the text, a respondent clicks it"
+                    )),
+            ),
+            MarkupIssue::UnclosedLink => self.report(
+                Diagnostic::new(
+                    Code::UnclosedMarkup,
+                    "`[…](` starts a link whose address never ends",
+                )
+                .at(t.raw.span, "in this text")
+                .help("end the address with `)`, or write `\\[` for the bracket itself"),
+            ),
             MarkupIssue::Unclosed { marker } => self.report(
                 Diagnostic::new(
                     Code::UnclosedMarkup,
