@@ -219,7 +219,11 @@ fn a_misspelled_item_keyword_breaks_only_its_own_item() {
         question("q1", "text", ""),
         question("q3", "text", "  when answered(q2) and answered(q1)\n"),
     );
-    let c = check_source("t.survey", &format!("{HEAD}{body}"), &CheckOptions::default());
+    let c = check_source(
+        "t.survey",
+        &format!("{HEAD}{body}"),
+        &CheckOptions::default(),
+    );
     let found: Vec<(Code, &str)> = c
         .diagnostics
         .iter()
