@@ -77,6 +77,53 @@ impl Default for Options {
     }
 }
 
+/// The first and last day (days since 1970-01-01) that sample responses
+/// are submitted on: the survey's `opens` to `closes`; four weeks from or
+/// up to the one given; February 2023 without either.
+fn field_period(survey: &Survey) -> (i64, i64) {
+    let day = |d: &Option<String>| d.as_deref().and_then(days_from_date);
+    match (day(&survey.opens), day(&survey.closes)) {
+        (Some(a), Some(b)) if a <= b => (a, b),
+        (Some(a), None) => (a, a + 27),
+        (None, Some(b)) => (b - 27, b),
+        _ => {
+            let first = days_from_civil(2023, 2, 1);
+            (first, first + 27)
+        }
+    }
+}
+
+/// Days since 1970-01-01 of a `YYYY-MM-DD` date.
+fn days_from_date(date: &str) -> Option<i64> {
+    let mut parts = date.splitn(3, '-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    ((1..=12).contains(&m) && (1..=31).contains(&d)).then(|| days_from_civil(y, m, d))
+}
+
+/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's
+/// algorithm).
+fn days_from_civil(y: i64, m: i64, d: i64) -> i64 {
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    era * 146_097 + doe - 719_468
+}
+
+/// The date of a day since 1970-01-01: the inverse of [`days_from_civil`].
+fn civil_from_days(z: i64) -> (i64, i64, i64) {
+    let z = z + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    (yoe + era * 400 + i64::from(m <= 2), m, d)
+}
+
 /// One valid response.
 pub fn sample_response(survey: &Survey, seed: u64, options: &Options) -> Value {
     let mut rng = Rng::new(seed);
@@ -92,12 +139,16 @@ pub fn sample_response(survey: &Survey, seed: u64, options: &Options) -> Value {
     );
     if options.envelope_extras {
         r.insert("_id".into(), json!(format!("r{seed}")));
-        let day = 1 + rng.below(28);
+        // A day of the survey's field period (`opens` to `closes`, four
+        // weeks from the one given), else of February 2023.
+        let (first, last) = field_period(survey);
+        let day = first + rng.below((last - first + 1) as u64) as i64;
+        let (y, m, d) = civil_from_days(day);
         let minute = rng.below(24 * 60);
         r.insert(
             "_submitted".into(),
             json!(format!(
-                "2023-02-{day:02}T{:02}:{:02}:00Z",
+                "{y:04}-{m:02}-{d:02}T{:02}:{:02}:00Z",
                 minute / 60,
                 minute % 60
             )),
@@ -265,6 +316,41 @@ mod tests {
             .unwrap()
             .survey
             .unwrap()
+    }
+
+    #[test]
+    fn dates_round_trip() {
+        for day in -800_000..800_000 {
+            let (y, m, d) = civil_from_days(day);
+            assert_eq!(days_from_civil(y, m, d), day);
+        }
+        assert_eq!(days_from_date("1970-01-01"), Some(0));
+        assert_eq!(
+            civil_from_days(days_from_civil(2024, 2, 28) + 1),
+            (2024, 2, 29)
+        );
+        assert_eq!(
+            civil_from_days(days_from_civil(2020, 12, 31) + 1),
+            (2021, 1, 1)
+        );
+    }
+
+    /// Responses are submitted within the survey's field period: the
+    /// 2023 wave ran from 2023-01-23 to 2023-02-24.
+    #[test]
+    fn submitted_within_the_field_period() {
+        let s = barometer();
+        let mut days = std::collections::BTreeSet::new();
+        for seed in 0..500 {
+            let r = sample_response(&s, seed, &Options::default());
+            let at = r["_submitted"].as_str().unwrap().to_string();
+            let day = &at[..10];
+            assert!(("2023-01-23"..="2023-02-24").contains(&day), "{at}");
+            days.insert(day.to_string());
+        }
+        // Both ends and most days between are used.
+        assert!(days.contains("2023-01-23") && days.contains("2023-02-24"));
+        assert!(days.len() > 25, "{days:?}");
     }
 
     #[test]
