@@ -399,6 +399,56 @@ fn all_files(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
     out
 }
 
+/// A translation that uses a placeholder its block has no parameter for
+/// would make the survey fail its check (E045): it is left out, with a
+/// warning that names the block's parameters.
+#[test]
+fn an_unknown_placeholder_is_not_imported() {
+    let d = Dir::new("placeholder");
+    copy_of(
+        &d,
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("surveys"),
+        "surveys",
+    );
+    let survey = "surveys/partnership-barometer-2023.survey";
+    let o = d.lomake(&[
+        "translations",
+        "export",
+        "--lang",
+        "sv",
+        survey,
+        "-o",
+        "sv.po",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let po_text = d.read("sv.po");
+    let ctx = "msgctxt \"level_block/section.level_{level}.title\"\nmsgid \"Yhteistyö {where}\"\nmsgstr \"Samarbete {where}\"";
+    assert!(po_text.contains(ctx), "{po_text}");
+    d.write(
+        "sv.po",
+        &po_text.replace(
+            ctx,
+            &ctx.replace(
+                "msgstr \"Samarbete {where}\"",
+                "msgstr \"Samarbete {var} \\\\{x}\"",
+            ),
+        ),
+    );
+    let before = all_files(&d.path);
+    let o = d.lomake(&["translations", "import", "sv.po", survey]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("uses `{var}`, which the block has no parameter for; left out (its parameters: {level}, {where}"),
+        "{err}"
+    );
+    // `\{x}` is a literal brace: only `{var}` is named.
+    assert!(!err.contains("{x}"), "{err}");
+    assert_eq!(all_files(&d.path), before, "nothing written");
+    let o = d.lomake(&["check", "surveys"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+}
+
 #[test]
 fn export_then_import_changes_no_byte_in_either_wave() {
     let d = Dir::new("roundtrip");

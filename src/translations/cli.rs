@@ -708,6 +708,22 @@ pub fn plan_import(
         let Some(source) = site.get(src) else {
             continue;
         };
+        // A placeholder the block does not have would break the survey.
+        let unknown = site.unknown_placeholders(&text);
+        if !unknown.is_empty() {
+            let list: Vec<String> = unknown.iter().map(|p| format!("`{{{p}}}`")).collect();
+            plan.warnings.push(format!(
+                "PO line {}: the translation of `{key}` uses {}, which the block has no parameter for; left out (its parameters: {}; write `\\{{` for a literal brace)",
+                e.line,
+                list.join(", "),
+                if site.params.is_empty() {
+                    "none".to_string()
+                } else {
+                    site.params.iter().map(|p| format!("{{{p}}}")).collect::<Vec<_>>().join(", ")
+                }
+            ));
+            continue;
+        }
         let same_source = patch::to_text(source) == e.msgid;
         if !same_source {
             plan.warnings.push(format!(

@@ -73,11 +73,45 @@ pub struct Site {
     /// The parameters of the block the text is in: `{param}` placeholders
     /// translators must keep.
     pub params: Vec<String>,
+    /// The text is inside a block: `{name}` in it is a placeholder.
+    pub in_block: bool,
 }
 
 impl Site {
     pub fn get(&self, lang: &str) -> Option<&Translation> {
         self.translations.iter().find(|t| t.lang.value == lang)
+    }
+
+    /// The `{name}` placeholders of a text of this site that are no
+    /// parameter of its block, read as the checker reads them (`\{` is a
+    /// brace); none outside blocks, where braces are text.
+    pub fn unknown_placeholders(&self, text: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        if !self.in_block {
+            return out;
+        }
+        let mut rest = text;
+        while let Some(i) = rest.find(['{', '\\']) {
+            let tail = &rest[i..];
+            if let Some(after) = tail.strip_prefix('\\') {
+                let n = after.chars().next().map_or(0, char::len_utf8);
+                rest = &after[n..];
+                continue;
+            }
+            match tail.find('}').map(|c| &tail[1..c]) {
+                Some(name)
+                    if !name.is_empty()
+                        && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+                {
+                    if !self.params.iter().any(|p| p == name) && !out.iter().any(|o| o == name) {
+                        out.push(name.to_string());
+                    }
+                    rest = &tail[name.len() + 2..];
+                }
+                _ => rest = &tail[1..],
+            }
+        }
+        out
     }
 
     /// The `{param}` placeholders that occur in a text of this site.
@@ -274,6 +308,7 @@ fn item_sites(
                         at: a.name.span,
                         translations: ts.clone(),
                         params: params.to_vec(),
+                        in_block: !prefix.is_empty(),
                     });
                 }
             }
@@ -289,6 +324,7 @@ fn item_sites(
             at,
             translations: ts.to_vec(),
             params: params.to_vec(),
+            in_block: !prefix.is_empty(),
         });
     };
     for p in &item.properties {
