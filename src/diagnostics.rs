@@ -400,10 +400,12 @@ fn lowercase_chars(s: &str, mut buf: Vec<char>) -> Vec<char> {
     buf
 }
 
-/// The edit distance (Levenshtein) of `a` and `b`, counted in their
-/// elements (bytes or characters), if it is at most `limit`, which must be
-/// at most 253 (the table's cells are bytes). Stops as soon as a row of the
-/// table exceeds `limit`.
+/// The edit distance of `a` and `b`, counted in their elements (bytes or
+/// characters), if it is at most `limit`, which must be at most 253 (the
+/// table's cells are bytes): insertions, deletions, substitutions and
+/// swaps of two neighbours (`lable` is one edit from `label`; the optimal
+/// string alignment distance). Stops as soon as two rows of the table in a
+/// row exceed `limit` (a swap reaches back two rows).
 pub fn edit_distance_within<T: Copy + Eq>(a: &[T], b: &[T], limit: usize) -> Option<usize> {
     debug_assert!(limit <= 253, "limit {limit} over 253");
     let limit = limit.min(253);
@@ -415,33 +417,42 @@ pub fn edit_distance_within<T: Copy + Eq>(a: &[T], b: &[T], limit: usize) -> Opt
     // value exact.
     let cap = u8::try_from(limit + 1).expect("limit is at most 253");
     let sat = |n: usize| u8::try_from(n).map_or(cap, |n| n.min(cap));
-    // Two rows of the table; short names (all variable names) on the stack.
-    let mut stack = [0u8; 2 * 64];
+    // Three rows of the table; short names (all variable names) on the stack.
+    let width = b.len() + 1;
+    let mut stack = [0u8; 3 * 64];
     let mut heap = Vec::new();
     let rows: &mut [u8] = if b.len() < 64 {
-        &mut stack[..2 * (b.len() + 1)]
+        &mut stack[..3 * width]
     } else {
-        heap.resize(2 * (b.len() + 1), 0);
+        heap.resize(3 * width, 0);
         &mut heap
     };
-    let (mut prev, mut cur) = rows.split_at_mut(b.len() + 1);
+    let (mut older, rest) = rows.split_at_mut(width);
+    let (mut prev, mut cur) = rest.split_at_mut(width);
     for (j, p) in prev.iter_mut().enumerate() {
         *p = sat(j);
     }
-    for (i, ca) in a.iter().enumerate() {
+    let mut prev_min = 0u8;
+    for (i, &ca) in a.iter().enumerate() {
         cur[0] = sat(i + 1);
         let mut row_min = cur[0];
-        for (j, cb) in b.iter().enumerate() {
-            let v = (prev[j] + u8::from(ca != cb))
+        for (j, &cb) in b.iter().enumerate() {
+            let mut v = (prev[j] + u8::from(ca != cb))
                 .min(prev[j + 1] + 1)
-                .min(cur[j] + 1)
-                .min(cap);
+                .min(cur[j] + 1);
+            if i > 0 && j > 0 && ca == b[j - 1] && a[i - 1] == cb {
+                v = v.min(older[j - 1] + 1);
+            }
+            let v = v.min(cap);
             cur[j + 1] = v;
             row_min = row_min.min(v);
         }
-        if row_min > limit as u8 {
+        if row_min > limit as u8 && prev_min > limit as u8 {
             return None;
         }
+        prev_min = row_min;
+        // The rows move up: `older` is reused for the next row.
+        std::mem::swap(&mut older, &mut prev);
         std::mem::swap(&mut prev, &mut cur);
     }
     let d = usize::from(prev[b.len()]);
@@ -477,25 +488,39 @@ mod tests {
         assert_eq!(did_you_mean("q1", ["q3", "q2"]), Some("q2"));
         assert_eq!(did_you_mean("q1", ["q2", "q3"]), Some("q2"));
         assert_eq!(did_you_mean("ÄÖ_X", ["äö_y"]), Some("äö_y"));
+        // Two neighbours swapped are one edit.
+        assert_eq!(did_you_mean("lable", ["label", "list"]), Some("label"));
+        assert_eq!(did_you_mean("wehn", ["when", "text"]), Some("when"));
+        assert_eq!(edit_distance_within(b"ab", b"ba", 1), Some(1));
+        assert_eq!(edit_distance_within(b"abc", b"ca", 3), Some(3));
         // Names longer than the table on the stack (64 cells a row).
         let long = "x".repeat(70);
         let near = format!("{}y", "x".repeat(69));
         assert_eq!(did_you_mean(&long, [near.as_str()]), Some(near.as_str()));
     }
 
-    /// Levenshtein distance, the whole table: the reference.
+    /// The optimal string alignment distance, the whole table: the
+    /// reference.
     fn full_distance(a: &[char], b: &[char]) -> usize {
-        let mut prev: Vec<usize> = (0..=b.len()).collect();
-        for (i, ca) in a.iter().enumerate() {
-            let mut cur = vec![i + 1; b.len() + 1];
-            for (j, cb) in b.iter().enumerate() {
-                cur[j + 1] = (prev[j] + usize::from(ca != cb))
-                    .min(prev[j + 1] + 1)
-                    .min(cur[j] + 1);
-            }
-            prev = cur;
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
         }
-        prev[b.len()]
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let mut v = (d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]))
+                    .min(d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
+            }
+        }
+        d[a.len()][b.len()]
     }
 
     proptest::proptest! {

@@ -167,23 +167,33 @@ fn reference_misspelled(line: &str) -> bool {
         "required",
         "dropdown",
     ];
-    fn levenshtein(a: &[u8], b: &[u8]) -> usize {
-        let mut row: Vec<usize> = (0..=b.len()).collect();
-        for (i, x) in a.iter().enumerate() {
-            let mut prev = row[0];
-            row[0] = i + 1;
-            for (j, y) in b.iter().enumerate() {
-                let cur = row[j + 1];
-                row[j + 1] = (prev + usize::from(x != y)).min(row[j] + 1).min(cur + 1);
-                prev = cur;
+    // Edits: insert, delete, substitute, swap two neighbours (optimal
+    // string alignment), the whole table.
+    fn distance(a: &[u8], b: &[u8]) -> usize {
+        let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+        for (i, row) in d.iter_mut().enumerate() {
+            row[0] = i;
+        }
+        for (j, cell) in d[0].iter_mut().enumerate() {
+            *cell = j;
+        }
+        for i in 1..=a.len() {
+            for j in 1..=b.len() {
+                let mut v = (d[i - 1][j - 1] + usize::from(a[i - 1] != b[j - 1]))
+                    .min(d[i - 1][j] + 1)
+                    .min(d[i][j - 1] + 1);
+                if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                    v = v.min(d[i - 2][j - 2] + 1);
+                }
+                d[i][j] = v;
             }
         }
-        row[b.len()]
+        d[a.len()][b.len()]
     }
     let nearest = |word: &str, keywords: &[&'static str]| {
         keywords
             .iter()
-            .map(|k| (levenshtein(word.as_bytes(), k.as_bytes()), *k))
+            .map(|k| (distance(word.as_bytes(), k.as_bytes()), *k))
             .filter(|(d, k)| *d <= if k.len() <= 4 { 1 } else { 2 })
             .min()
     };
