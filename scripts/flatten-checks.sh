@@ -148,12 +148,23 @@ def expected(lang):
         lst = lists.get(v.get("list"))
         level = v.get("level") or "nominal"
         if v["kind"] == "multiple":
+            declared = v.get("missing_codes", [])
             for col, o in zip(v["columns"], lst["options"]):
                 vl = dict(kl)
                 f = FLAG.get(lang, EN["flag"])
                 vl.update({0.0: f[0], 1.0: f[1]})
+                miss = [{"lo": -math.inf, "hi": -1.0}]
+                # A substantive option's column holds the declared missing
+                # code chosen instead (99 "can't say"), labelled and missing.
+                if o["code"] not in declared:
+                    for m in lst["options"]:
+                        if m["code"] in declared and m.get("label"):
+                            vl[float(m["code"])] = cut(one_line(text(m["label"], lang)), 120)
+                    pos = [c for c in declared if c >= 0]
+                    if pos:
+                        miss.append({"lo": float(pos[0]), "hi": float(pos[0])})
                 ol = one_line(text(o.get("label"), lang)) if o.get("label") else str(o["code"])
-                out[col] = (cut(f"{label}: {ol}", 255), vl, [{"lo": -math.inf, "hi": -1.0}], "nominal", True)
+                out[col] = (cut(f"{label}: {ol}", 255), vl, miss, "nominal", True)
         elif v["kind"] in ("single", "integer", "decimal"):
             vl = dict(kl)
             for o in (lst["options"] if lst else []):
@@ -194,6 +205,13 @@ for v in ir["variables"]:
             absent = sum(1 for r in responses if v["name"] not in r)
             if (values["1"], values["-2"], values["-1"] + values["-3"]) != (chosen, nulls, absent):
                 fail(f"{c}: CSV 1/-2/-1+-3 = {values['1']}/{values['-2']}/{values['-1'] + values['-3']}, JSONL {chosen}/{nulls}/{absent}")
+            # A declared missing option chosen: the other options' columns hold its code.
+            for m in v.get("missing_codes", []):
+                if o["code"] in v.get("missing_codes", []):
+                    continue
+                said = sum(1 for r in responses if isinstance(r.get(v["name"]), list) and m in r[v["name"]])
+                if values[str(m)] != said:
+                    fail(f"{c}: CSV has {m} {values[str(m)]} times, JSONL chose {m} {said} times")
     elif v["kind"] in ("single", "integer", "decimal"):
         c = v["columns"][0]
         values = collections.Counter(float(row[col[c]]) for row in data)

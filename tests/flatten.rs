@@ -158,6 +158,37 @@ fn exclusive_option_is_its_own_column() {
     assert_eq!(r["forms_other"], "");
 }
 
+/// A multiple choice answered with its declared missing option ("can't
+/// say", exclusive): that option's column is 1 and every other option's
+/// column holds its code, so that the respondent does not count as "not
+/// chosen" in the other options (SPSS declares the code missing there).
+#[test]
+fn a_declared_missing_option_fills_the_other_columns() {
+    let text = "survey mini\n  version \"1.0\"\n  languages en\n  title\n    en \"M\"\nsection s\n  title\n    en \"S\"\nquestion ways multiple\n  label\n    en \"Ways\"\n  text\n    en \"Which ways?\"\n  option 1\n    en \"A\"\n  option 2\n    en \"B\"\n  option 99 missing exclusive\n    en \"Can't say\"\n";
+    let checked = check_source("m.survey", text, &CheckOptions::default());
+    assert!(!checked.has_errors(), "{:?}", checked.diagnostics);
+    let s = checked.survey.expect("a survey");
+    let cols = ["ways_1", "ways_2", "ways_99"];
+    let r = row(&s, &response("complete", json!({"ways": [99]})));
+    assert_eq!(nums(&r, &cols), [99.0, 99.0, 1.0]);
+    let r = row(&s, &response("complete", json!({"ways": [2]})));
+    assert_eq!(nums(&r, &cols), [0.0, 1.0, 0.0]);
+    let r = row(&s, &response("complete", json!({"ways": null})));
+    assert_eq!(nums(&r, &cols), [-2.0, -2.0, -2.0]);
+    // The codebook declares it: a missing value of the options' columns,
+    // not of its own, and no member of the multiple-response set.
+    let (sps, _) = lomake::targets::codebook::sps::codebook(
+        &s,
+        &lomake::targets::codebook::entries(&s, "en"),
+        "en",
+    );
+    assert!(
+        sps.contains("  ways_1 ways_2 (LOWEST THRU -1, 99)\n  /ways_99 (LOWEST THRU -1)\n"),
+        "{sps}"
+    );
+    assert!(sps.contains("    VARIABLES=ways_1 ways_2\n"), "{sps}");
+}
+
 #[test]
 fn not_reached_in_partial_responses() {
     let s = survey();

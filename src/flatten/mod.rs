@@ -306,10 +306,20 @@ impl<'s> Flattener<'s> {
                         Some(Slot::Codes(c)) => c,
                         _ => &[],
                     };
+                    // A declared missing option chosen ("can't say", which
+                    // is exclusive): every other option's column holds its
+                    // code, not "not chosen".
+                    let declared = chosen
+                        .iter()
+                        .find(|&&c| p.var.missing_codes.iter().any(|&m| m as f64 == c));
                     for &code in &p.codes {
-                        out.push(missing.unwrap_or_else(|| {
-                            let hit = chosen.contains(&(code as f64));
-                            Cell::Num(if hit { 1.0 } else { 0.0 })
+                        out.push(missing.unwrap_or_else(|| match declared {
+                            Some(&m) if !p.var.missing_codes.contains(&code) => Cell::Num(m),
+                            _ => Cell::Num(if chosen.contains(&(code as f64)) {
+                                1.0
+                            } else {
+                                0.0
+                            }),
                         }));
                     }
                 }

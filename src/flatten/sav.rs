@@ -609,13 +609,34 @@ fn describe(survey: &Survey, c: &Column<'_>, lang: &str, warnings: &mut BTreeSet
             };
             (measure, (5, digits.min(40) as u8, 0))
         }
-        ColumnKind::Flag { .. } => {
+        ColumnKind::Flag { code } => {
             kind_labels(&mut values);
             let [no, yes] = flat::flag_labels(lang);
             values.push((0.0, no.to_string()));
             values.push((1.0, yes.to_string()));
             missing.0 = Some((lowest, -1.0));
-            (1, (5, 2, 0))
+            // A substantive option's column holds the declared missing code
+            // chosen instead: labelled, and declared missing (the first).
+            let codes = var.map_or(&[][..], |v| v.missing_codes.as_slice());
+            if !codes.contains(&code)
+                && let Some(l) = list
+            {
+                for o in l
+                    .options
+                    .iter()
+                    .filter(|o| o.missing && codes.contains(&o.code))
+                {
+                    if let Some(t) = &o.label {
+                        values.push((o.code as f64, one_line(text(t, lang))));
+                    }
+                }
+                let positive: Vec<i64> = codes.iter().copied().filter(|c| *c >= 0).collect();
+                if let Some(first) = positive.first() {
+                    missing.1.push(*first as f64);
+                }
+            }
+            let digits = codes.iter().map(|c| c.to_string().len()).max().unwrap_or(0);
+            (1, (5, digits.clamp(2, 40) as u8, 0))
         }
         ColumnKind::Integer | ColumnKind::Decimal => {
             kind_labels(&mut values);

@@ -334,7 +334,19 @@ pub fn spss_format(survey: &Survey, column: &flat::Column<'_>) -> String {
     let digits = |n: i64| n.to_string().len();
     match column.kind {
         ColumnKind::Status => "F1.0".to_string(),
-        ColumnKind::Flag { .. } => "F2.0".to_string(),
+        // 0/1, and the declared missing code chosen instead (99).
+        ColumnKind::Flag { .. } => {
+            let w = v
+                .map(|v| {
+                    v.missing_codes
+                        .iter()
+                        .map(|&c| digits(c))
+                        .max()
+                        .unwrap_or(0)
+                })
+                .unwrap_or(0);
+            format!("F{}.0", w.clamp(2, 40))
+        }
         ColumnKind::Code => {
             let codes = v
                 .and_then(|v| v.list.as_deref())
@@ -434,6 +446,21 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
                 }
                 values.push(plain_value(1, w.selected));
                 values.push(plain_value(0, w.not_selected));
+                // A substantive option's column holds the declared missing
+                // code the respondent chose instead (flat-data.md).
+                if !v.missing_codes.contains(&code) {
+                    for o in list.map(|l| l.options.as_slice()).unwrap_or_default() {
+                        if o.missing && v.missing_codes.contains(&o.code) {
+                            let r = o.label.as_ref().and_then(|t| rich(t, lang, langs));
+                            missing.push(Value {
+                                code: o.code,
+                                label: r.as_ref().map(|r| r.plain.clone()),
+                                markup: r.map(|r| r.markup),
+                                missing: Some(MissingKind::Declared),
+                            });
+                        }
+                    }
+                }
                 level = Level::Nominal;
             }
             ColumnKind::Code => {

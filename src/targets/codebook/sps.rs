@@ -235,9 +235,26 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
                 "  /MDGROUP NAME={name}\n    LABEL={}\n",
                 literal(&label, 6)
             ));
+            // The columns of declared missing options ("can't say") are no
+            // response: the set counts the substantive options.
+            let missing: Vec<String> = g
+                .variable
+                .map(|v| {
+                    v.missing_codes
+                        .iter()
+                        .map(|c| format!("{}_{c}", v.name))
+                        .collect()
+                })
+                .unwrap_or_default();
+            let columns: Vec<&str> = g
+                .columns
+                .iter()
+                .copied()
+                .filter(|c| !missing.iter().any(|m| m == c))
+                .collect();
             out.push_str(&format!(
                 "    VARIABLES={}\n    VALUE=1\n",
-                wrap_names(&g.columns, 6)
+                wrap_names(&columns, 6)
             ));
         }
         out.push_str(".\n");
