@@ -359,57 +359,6 @@ fn starts_item(text: &str, at: usize) -> bool {
     next != Some('"')
 }
 
-/// The item keywords, for suggestions.
-const ITEM_KEYWORDS: [&str; 12] = [
-    "survey",
-    "use",
-    "scale",
-    "list",
-    "block",
-    "end",
-    "section",
-    "introduction",
-    "question",
-    "display",
-    "hidden",
-    "insert",
-];
-
-/// The property keywords, for telling a misspelled property from a
-/// misspelled item keyword (the fast parser's `is_property_word`).
-const PROPERTY_KEYWORDS: [&str; 30] = [
-    "title",
-    "description",
-    "organisation",
-    "label",
-    "text",
-    "help",
-    "intro",
-    "note",
-    "privacy",
-    "accessibility",
-    "unit",
-    "break",
-    "option",
-    "item",
-    "values",
-    "when",
-    "languages",
-    "version",
-    "submit",
-    "opens",
-    "closes",
-    "minlength",
-    "maxlength",
-    "min",
-    "max",
-    "decimals",
-    "indirectly",
-    "identifying",
-    "required",
-    "dropdown",
-];
-
 /// The closest keyword to a lowercase word, within one edit for keywords of
 /// up to four letters and two for longer ones.
 fn keyword_distance(
@@ -439,11 +388,15 @@ pub(crate) fn misspelled_item(text: &str, at: usize) -> Option<(usize, &'static 
     }
     let word = &text[at..at + len];
     let lower = word.to_ascii_lowercase();
-    if super::fast::is_property_word(lower.as_bytes()) || lower == "continues" {
+    if super::fast::is_property_word(lower.as_bytes()) {
         return None;
     }
-    let (distance, keyword) = keyword_distance(&lower, ITEM_KEYWORDS)?;
-    if keyword_distance(&lower, PROPERTY_KEYWORDS).is_some_and(|(d, _)| d <= distance) {
+    let items = Keyword::ALL.iter().map(|(w, _)| *w);
+    let (distance, keyword) = keyword_distance(&lower, items)?;
+    let properties = super::fast::PROPERTY_KW
+        .iter()
+        .flat_map(|l| l.iter().copied());
+    if keyword_distance(&lower, properties).is_some_and(|(d, _)| d <= distance) {
         return None;
     }
     let after = &rest[len..];
