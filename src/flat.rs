@@ -62,6 +62,18 @@ impl ColumnKind {
     }
 }
 
+/// The declared missing codes a multiple choice's 0/1 column holds when the
+/// respondent chose one of them instead (99 "can't say"): the variable's
+/// missing codes for the column of a substantive option, none for the
+/// column of a missing option itself (docs/flat-data.md).
+pub fn flag_missing_codes(variable: &Variable, code: i64) -> &[i64] {
+    if variable.missing_codes.contains(&code) {
+        &[]
+    } else {
+        &variable.missing_codes
+    }
+}
+
 /// `resp_status` codes.
 pub const STATUS_COMPLETE: i64 = 1;
 pub const STATUS_PARTIAL: i64 = 2;

@@ -314,7 +314,9 @@ impl<'s> Flattener<'s> {
                         .find(|&&c| p.var.missing_codes.iter().any(|&m| m as f64 == c));
                     for &code in &p.codes {
                         out.push(missing.unwrap_or_else(|| match declared {
-                            Some(&m) if !p.var.missing_codes.contains(&code) => Cell::Num(m),
+                            Some(&m) if !flat::flag_missing_codes(p.var, code).is_empty() => {
+                                Cell::Num(m)
+                            }
                             _ => Cell::Num(if chosen.contains(&(code as f64)) {
                                 1.0
                             } else {

@@ -617,24 +617,19 @@ fn describe(survey: &Survey, c: &Column<'_>, lang: &str, warnings: &mut BTreeSet
             missing.0 = Some((lowest, -1.0));
             // A substantive option's column holds the declared missing code
             // chosen instead: labelled, and declared missing (the first).
-            let codes = var.map_or(&[][..], |v| v.missing_codes.as_slice());
-            if !codes.contains(&code)
-                && let Some(l) = list
-            {
-                for o in l
-                    .options
-                    .iter()
-                    .filter(|o| o.missing && codes.contains(&o.code))
-                {
+            let held = var.map_or(&[][..], |v| flat::flag_missing_codes(v, code));
+            if let Some(l) = list {
+                for o in l.options.iter().filter(|o| held.contains(&o.code)) {
                     if let Some(t) = &o.label {
                         values.push((o.code as f64, one_line(text(t, lang))));
                     }
                 }
-                let positive: Vec<i64> = codes.iter().copied().filter(|c| *c >= 0).collect();
-                if let Some(first) = positive.first() {
-                    missing.1.push(*first as f64);
-                }
             }
+            if let Some(first) = held.iter().find(|c| **c >= 0) {
+                missing.1.push(*first as f64);
+            }
+            // The width of every column of the question: the codes any holds.
+            let codes = var.map_or(&[][..], |v| v.missing_codes.as_slice());
             let digits = codes.iter().map(|c| c.to_string().len()).max().unwrap_or(0);
             (1, (5, digits.clamp(2, 40) as u8, 0))
         }

@@ -448,17 +448,16 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
                 values.push(plain_value(0, w.not_selected));
                 // A substantive option's column holds the declared missing
                 // code the respondent chose instead (flat-data.md).
-                if !v.missing_codes.contains(&code) {
-                    for o in list.map(|l| l.options.as_slice()).unwrap_or_default() {
-                        if o.missing && v.missing_codes.contains(&o.code) {
-                            let r = o.label.as_ref().and_then(|t| rich(t, lang, langs));
-                            missing.push(Value {
-                                code: o.code,
-                                label: r.as_ref().map(|r| r.plain.clone()),
-                                markup: r.map(|r| r.markup),
-                                missing: Some(MissingKind::Declared),
-                            });
-                        }
+                let held = flat::flag_missing_codes(v, code);
+                for o in list.map(|l| l.options.as_slice()).unwrap_or_default() {
+                    if held.contains(&o.code) {
+                        let r = o.label.as_ref().and_then(|t| rich(t, lang, langs));
+                        missing.push(Value {
+                            code: o.code,
+                            label: r.as_ref().map(|r| r.plain.clone()),
+                            markup: r.map(|r| r.markup),
+                            missing: Some(MissingKind::Declared),
+                        });
                     }
                 }
                 level = Level::Nominal;

@@ -210,6 +210,15 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
         .filter(|g| g.multiple && g.columns.len() >= 2)
         .collect();
     if !sets.is_empty() {
+        // The 0/1 columns of declared missing options (`new_methods_99`).
+        let no_response: BTreeSet<&str> = entries
+            .iter()
+            .filter(|e| match (e.kind, e.variable) {
+                (ColumnKind::Flag { code }, Some(v)) => v.missing_codes.contains(&code),
+                _ => false,
+            })
+            .map(|e| e.name)
+            .collect();
         out.push_str("\nMRSETS\n");
         let mut used: BTreeSet<String> = BTreeSet::new();
         for g in &sets {
@@ -237,20 +246,11 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
             ));
             // The columns of declared missing options ("can't say") are no
             // response: the set counts the substantive options.
-            let missing: Vec<String> = g
-                .variable
-                .map(|v| {
-                    v.missing_codes
-                        .iter()
-                        .map(|c| format!("{}_{c}", v.name))
-                        .collect()
-                })
-                .unwrap_or_default();
             let columns: Vec<&str> = g
                 .columns
                 .iter()
                 .copied()
-                .filter(|c| !missing.iter().any(|m| m == c))
+                .filter(|c| !no_response.contains(c))
                 .collect();
             out.push_str(&format!(
                 "    VARIABLES={}\n    VALUE=1\n",
