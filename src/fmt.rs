@@ -577,7 +577,7 @@ pub fn run(args: &FmtArgs, report: &mut Report) -> u8 {
         if is_stdin(given) {
             files.push(given.clone());
         } else if given.is_dir() {
-            match survey_files(given) {
+            match crate::load::survey_files(given) {
                 Ok(found) if found.is_empty() => {
                     fatal(report, &format!("no *.survey files in {}", given.display()));
                     status = EXIT_USAGE;
@@ -764,27 +764,4 @@ fn info(report: &mut Report, message: &str) {
 /// `-`: standard input, formatted to standard output.
 fn is_stdin(path: &Path) -> bool {
     path.as_os_str() == "-"
-}
-
-/// Every `*.survey` file in a folder and its subfolders (modules included),
-/// sorted; names starting with `.` are skipped.
-pub fn survey_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if name.ends_with(".survey") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
 }

@@ -348,7 +348,7 @@ fn run(cli: &Cli, out: &mut Output) -> u8 {
         // Absolute, so that the project root is found however the path is written.
         let p = &cwd.join(given);
         if p.is_dir() {
-            match survey_files(p) {
+            match lomake::load::survey_files(p) {
                 Ok(found) if found.is_empty() => {
                     out.fatal(&format!(
                         "no survey files (*.survey with a `survey` header) in {}",
@@ -790,25 +790,4 @@ fn diagnostic_key(
         .span
         .map(|s| (map.get(s.file).path.clone(), s.start, s.end));
     (at, d.code, d.message.clone())
-}
-
-fn survey_files(dir: &Path) -> std::io::Result<Vec<PathBuf>> {
-    let mut found = Vec::new();
-    let mut stack = vec![dir.to_path_buf()];
-    while let Some(d) = stack.pop() {
-        for entry in std::fs::read_dir(&d)? {
-            let path = entry?.path();
-            let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with('.') {
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if name.ends_with(".survey") {
-                found.push(path);
-            }
-        }
-    }
-    found.sort();
-    Ok(found)
 }
