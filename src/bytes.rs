@@ -74,6 +74,21 @@ pub(crate) fn is_blank(s: &str) -> bool {
     }
 }
 
+/// The offset of the `"""` that closes a multi-line text whose content
+/// starts at `from`: the first `"""` at or after `from` that no `\` escapes
+/// (a `\` escapes the byte after it, so `\"""` is a quote and two more).
+/// `None` when the text never closes. The grammar's `ml_inner`.
+pub(crate) fn find_ml_close(s: &[u8], mut from: usize) -> Option<usize> {
+    loop {
+        let at = find_any(s, from, [b'"', b'\\']);
+        match s.get(at)? {
+            b'\\' => from = at + 2,
+            _ if s[at..].starts_with(b"\"\"\"") => return Some(at),
+            _ => from = at + 1,
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::{find_any, is_blank, is_trimmed};

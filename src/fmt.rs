@@ -323,9 +323,7 @@ fn lex(text: &str, starts: &[Start]) -> Vec<Token> {
                 Kind::Comment
             }
             b'"' if b[i..].starts_with(b"\"\"\"") => {
-                i = text[i + 3..]
-                    .find("\"\"\"")
-                    .map_or(b.len(), |n| i + 3 + n + 3);
+                i = crate::bytes::find_ml_close(b, i + 3).map_or(b.len(), |at| at + 3);
                 Kind::Multiline
             }
             b'"' => {

@@ -242,3 +242,24 @@ fn a_misspelled_item_keyword_breaks_only_its_own_item() {
     let (codes, _) = codes(&question("q1", "text", "  lable\n    en \"x\"\n"));
     assert_eq!(codes, [Code::Syntax]);
 }
+
+/// `\"""` inside a multi-line text is three quotes, not its end (before,
+/// the text ended there and its real end opened an unclosed one: E004).
+#[test]
+fn a_multi_line_text_can_hold_three_quotes() {
+    let body =
+        "display d\n  text\n    en \"\"\"\n      Write \\\"\"\" or \"\"\\\" here.\n      \"\"\"\n";
+    let (codes, ir) = codes(body);
+    assert!(codes.is_empty(), "{codes:?}");
+    let ir = ir.unwrap();
+    let element = ir
+        .sections
+        .iter()
+        .flat_map(|s| &s.elements)
+        .find(|e| e.name == "d");
+    let text = element.unwrap().text.as_ref().unwrap();
+    assert_eq!(
+        text.translations.get("en").unwrap().plain(),
+        "Write \"\"\" or \"\"\" here."
+    );
+}

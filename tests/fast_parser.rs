@@ -202,6 +202,12 @@ fn corner_cases() {
         ),
         ("question q text\n  text en \"\"\"\"x\"\"\"\n", true),
         ("question q text\n  text en \"\"\"x\n", false),
+        (
+            "question q text\n  text en \"\"\"a \\\"\"\" b\"\"\"\n",
+            true,
+        ),
+        ("question q text\n  text en \"\"\"a \\\\\"\"\"\n", true),
+        ("question q text\n  text en \"\"\"a \\\"\"\"\n", false),
         ("question q text\n  text en \"a\\\"b\\\\\"\n", true),
         ("question q text\n  text en \"a\\\n\"\n", false),
         (

@@ -47,6 +47,11 @@ fn reference_once(text: &str, ignored: &[usize]) -> Once {
         let mut in_string = false;
         while i < line_end {
             if ml_open.is_some() {
+                // `\` escapes the byte after it: `\"""` closes nothing.
+                if bytes[i] == b'\\' {
+                    i += 2;
+                    continue;
+                }
                 if bytes[i..line_end].starts_with(b"\"\"\"") {
                     ml_open = None;
                     i += 3;
@@ -258,6 +263,9 @@ fn corner_cases() {
         "\"\"\"\"\nsection a\n",
         "\"\"\"\"\"\nsection a\n",
         "\"\"\"\"\"\"\"\nsection a\n# c\n",
+        "display d\n  text en \"\"\"\n  a \\\"\"\" b\n  \"\"\"\nsection s\n",
+        "display d\n  text en \"\"\"a \\\\\"\"\"\nsection s\n",
+        "display d\n  text en \"\"\"a \\\nsection s\n\"\"\"\n",
         "a \"\"\" b \"\"\" c \"\"\" d\nsection s # \"\"\"\n",
         "x \"a\\\"b # not a comment\" # comment\n",
         "x \"a\\\nsection s\n",

@@ -587,9 +587,9 @@ impl<'a> P<'a> {
             return None;
         }
         let start = self.pos + 3;
-        let len = self.text.get(start..)?.find("\"\"\"")?;
-        self.pos = start + len + 3;
-        Some((start, start + len))
+        let end = crate::bytes::find_ml_close(self.s, start)?;
+        self.pos = end + 3;
+        Some((start, end))
     }
 
     // ------------------------------------------------------ translations

@@ -240,7 +240,7 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
                 let close = if i + 3 >= no_triple_from {
                     None
                 } else {
-                    find_triple_quote(bytes, i + 3)
+                    crate::bytes::find_ml_close(bytes, i + 3)
                 };
                 match close {
                     Some(at) => {
@@ -298,20 +298,6 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
         comments,
         unclosed,
         misspelled,
-    }
-}
-
-/// The offset of the first `"""` at or after `from`.
-fn find_triple_quote(bytes: &[u8], mut from: usize) -> Option<usize> {
-    loop {
-        let at = find_any(bytes, from, [b'"']);
-        if at >= bytes.len() {
-            return None;
-        }
-        if bytes[at..].starts_with(b"\"\"\"") {
-            return Some(at);
-        }
-        from = at + 1;
     }
 }
 
@@ -466,9 +452,7 @@ fn too_deep(chunk: &str) -> Option<(usize, usize)> {
                 continue;
             }
             b'"' if bytes[i..].starts_with(b"\"\"\"") => {
-                i = chunk[i + 3..]
-                    .find("\"\"\"")
-                    .map_or(bytes.len(), |n| i + 3 + n + 3);
+                i = crate::bytes::find_ml_close(bytes, i + 3).map_or(bytes.len(), |at| at + 3);
                 continue;
             }
             b'"' => {
