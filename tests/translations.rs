@@ -676,10 +676,10 @@ fn unknown_contexts_and_fuzzy_entries() {
         "{err}"
     );
     assert!(err.contains("PO line 8: an entry without msgctxt"), "{err}");
-    // The fuzzy entry is imported, and not marked reviewed.
+    // The fuzzy entry is imported, marked as not reviewed.
     assert_eq!(
         d.read("staff.survey"),
-        before.replace("sv \"Nej\"", "sv \"Nej då\"")
+        before.replace("sv \"Nej\"", "sv \"Nej då\" reviewed \"fuzzy\"")
     );
     // A broken PO file is a located error, not a panic.
     d.write("bad.po", "msgid \"a\nmsgstr \"b\"\n");
@@ -726,6 +726,153 @@ fn stale_translations_are_exported_fuzzy_and_confirmed_on_import() {
     );
     let o = d.lomake(&["translations", "status", "staff.survey"]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
+
+/// A translation written from a fuzzy entry, or from an entry translated
+/// from an earlier source text, stays possibly stale until someone confirms
+/// it, even when it was reviewed before: in `status`, in `check` (W052) and
+/// as a fuzzy entry of the next export.
+#[test]
+fn unconfirmed_imports_stay_stale() {
+    let d = Dir::new("unconfirmed");
+    copy_of(&d, &fixtures(), "");
+    let o = d.lomake(&[
+        "translations",
+        "review",
+        "staff.survey",
+        "--key",
+        "remote.text",
+        "--lang",
+        "sv",
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let fp = translations::fingerprint("Teetkö etätöitä?");
+    let reviewed = d.read("staff.survey");
+    assert!(reviewed.contains(&format!("sv \"Arbetar du på distans?\" reviewed \"{fp}\"")));
+    let o = d.lomake(&["translations", "status", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+    let head = "msgid \"\"\nmsgstr \"Language: sv\\n\"\n\n";
+    for (name, entry) in [
+        (
+            "fuzzy",
+            "#, fuzzy\nmsgctxt \"remote.text\"\nmsgid \"Teetkö etätöitä?\"\nmsgstr \"OSÄKER\"\n",
+        ),
+        (
+            "outdated",
+            "msgctxt \"remote.text\"\nmsgid \"Teetkö töitä?\"\nmsgstr \"OSÄKER\"\n",
+        ),
+    ] {
+        d.write("staff.survey", &reviewed);
+        d.write("sv.po", &format!("{head}{entry}"));
+        let o = d.lomake(&["translations", "import", "sv.po", "staff.survey"]);
+        assert_eq!(o.status.code(), Some(0), "{name}: {}", stderr(&o));
+        assert!(
+            stderr(&o).contains("1 marked unreviewed"),
+            "{name}: {}",
+            stderr(&o)
+        );
+        assert_eq!(
+            d.read("staff.survey"),
+            reviewed.replace(
+                &format!("sv \"Arbetar du på distans?\" reviewed \"{fp}\""),
+                "sv \"OSÄKER\" reviewed \"fuzzy\""
+            ),
+            "{name}"
+        );
+        let o = d.lomake(&["translations", "status", "staff.survey"]);
+        assert_eq!(o.status.code(), Some(1), "{name}");
+        assert!(
+            stdout(&o).contains("possibly stale `sv` translation of `remote.text`: imported from a fuzzy or outdated PO entry"),
+            "{name}: {}",
+            stdout(&o)
+        );
+        let o = d.lomake(&["check", "staff.survey"]);
+        assert!(stderr(&o).contains("W052"), "{name}: {}", stderr(&o));
+        let o = d.lomake(&["translations", "export", "--lang", "sv", "staff.survey"]);
+        let catalog = po::read(&stdout(&o)).unwrap();
+        let fuzzy: Vec<&str> = catalog
+            .entries
+            .iter()
+            .filter(|e| e.is_fuzzy())
+            .filter_map(|e| e.msgctxt.as_deref())
+            .collect();
+        assert_eq!(fuzzy, ["remote.text"], "{name}");
+        // Confirmed: reviewed against the current source.
+        d.write("sv.po", &stdout(&o).replace("#, fuzzy\n", ""));
+        d.lomake(&["translations", "import", "sv.po", "staff.survey"]);
+        assert!(
+            d.read("staff.survey")
+                .contains(&format!("sv \"OSÄKER\" reviewed \"{fp}\"")),
+            "{name}"
+        );
+    }
+    // A fuzzy entry adding a missing translation adds it unreviewed.
+    d.write(
+        "staff.survey",
+        &reviewed.replace("    en \"Do you work remotely?\"\n", ""),
+    );
+    d.write(
+        "en.po",
+        "msgid \"\"\nmsgstr \"Language: en\\n\"\n\n#, fuzzy\nmsgctxt \"remote.text\"\nmsgid \"Teetkö etätöitä?\"\nmsgstr \"Remote?\"\n",
+    );
+    let o = d.lomake(&["translations", "import", "en.po", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    assert!(
+        d.read("staff.survey")
+            .contains("\n    en \"Remote?\" reviewed \"fuzzy\"\n")
+    );
+}
+
+/// A translation added where its sibling shares a line with more: on that
+/// line, in language order, never inside a `"""` text that opens there nor
+/// in the grid item's `label` that follows.
+#[test]
+fn a_missing_translation_goes_before_what_follows_on_its_line() {
+    let d = Dir::new("inline");
+    let survey = [
+        "survey s",
+        "  version \"1\"",
+        "  languages fi sv en",
+        "  title fi \"Otsikko\" en \"\"\"",
+        "    Title",
+        "    \"\"\"",
+        "",
+        "section p",
+        "  title fi \"P\" sv \"P\" en \"P\"",
+        "",
+        "scale two",
+        "  option 1 fi \"1\" sv \"1\" en \"1\"",
+        "  option 2 fi \"2\" sv \"2\" en \"2\"",
+        "",
+        "question g grid two",
+        "  label fi \"G\" sv \"G\" en \"G\"",
+        "  text fi \"G?\" sv \"G?\" en \"G?\"",
+        "  item a fi \"A\" en \"A\" label fi \"la\" sv \"la\" en \"la\"",
+        "",
+    ]
+    .join("\n");
+    d.write("s.survey", &survey);
+    let o = d.lomake(&["check", "s.survey"]);
+    assert_eq!(o.status.code(), Some(1), "{}", stderr(&o));
+    d.write(
+        "sv.po",
+        "msgid \"\"\nmsgstr \"Language: sv\\n\"\n\n\
+         msgctxt \"survey.title\"\nmsgid \"Otsikko\"\nmsgstr \"Rubrik\"\n\n\
+         msgctxt \"g.item.a\"\nmsgid \"A\"\nmsgstr \"A sv\"\n",
+    );
+    let o = d.lomake(&["translations", "import", "sv.po", "s.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let after = d.read("s.survey");
+    assert!(
+        after.contains("  title fi \"Otsikko\" sv \"Rubrik\" en \"\"\"\n"),
+        "{after}"
+    );
+    assert!(
+        after.contains("  item a fi \"A\" sv \"A sv\" en \"A\" label fi \"la\""),
+        "{after}"
+    );
+    let o = d.lomake(&["check", "s.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
 }
 
 #[test]

@@ -346,6 +346,20 @@ impl Checker<'_> {
                 continue;
             }
             let lang = &t.lang.value;
+            if marker.value == crate::translations::UNREVIEWED {
+                self.report(
+                    Diagnostic::new(
+                        Code::StaleTranslation,
+                        format!("the `{lang}` translation is not reviewed yet"),
+                    )
+                    .at(marker.span, "imported from a fuzzy or outdated PO entry")
+                    .with(src.raw.span, format!("the `{source}` text"))
+                    .help(format!(
+                        "check the `{lang}` text against the `{source}` one, then run `lomake translations review` (or set the marker to \"{current}\")"
+                    )),
+                );
+                continue;
+            }
             self.report(
                 Diagnostic::new(
                     Code::StaleTranslation,

@@ -12,7 +12,7 @@ use clap::Subcommand;
 
 use super::patch::{self, Edit};
 use super::po::{self, Catalog, Entry};
-use super::{Earlier, OpenError, Problem, ReviewFilter, Sources, content, fingerprint};
+use super::{Earlier, OpenError, Problem, ReviewFilter, Sources, UNREVIEWED, content, fingerprint};
 use crate::diagnostics;
 use crate::git::GitLoader;
 use crate::source::{DiskLoader, FileId, LoadError, Loader, normalize};
@@ -334,6 +334,10 @@ fn print_finding(out: &Out, sources: &Sources, location: &str, f: &super::Findin
     }
     let why = match &f.problem {
         Problem::Missing => format!("missing `{}` translation of `{}`", f.lang, f.key),
+        Problem::ReviewedEarlier { marker, .. } if marker == UNREVIEWED => format!(
+            "possibly stale `{}` translation of `{}`: imported from a fuzzy or outdated PO entry, not reviewed yet",
+            f.lang, f.key
+        ),
         Problem::ReviewedEarlier { marker, current } => format!(
             "possibly stale `{}` translation of `{}`: reviewed against an earlier `{src}` text ({marker}; now {current})",
             f.lang, f.key
@@ -640,6 +644,9 @@ pub struct ImportPlan {
     pub changed: usize,
     pub added: usize,
     pub reviewed: usize,
+    /// Translations written from fuzzy or outdated entries: marked
+    /// [`UNREVIEWED`].
+    pub unreviewed: usize,
 }
 
 /// Plans the import of a catalog's `lang` translations.
@@ -651,7 +658,9 @@ pub struct ImportPlan {
 ///   the translation: if it has a `reviewed` marker, or is possibly stale,
 ///   the marker is set to the current source's fingerprint.
 /// * A fuzzy entry, or one translated from another source text than the
-///   current one, is imported but not marked reviewed.
+///   current one, is imported but not marked reviewed; when it changes or
+///   adds a translation, that translation's marker becomes [`UNREVIEWED`],
+///   so that it stays possibly stale until someone confirms it.
 /// * Unknown `msgctxt`s, entries without one and plural entries are
 ///   warnings, and left out.
 pub fn plan_import(
@@ -744,6 +753,9 @@ pub fn plan_import(
                 lost.join(", ")
             ));
         }
+        // A non-fuzzy entry translated from the current source text confirms
+        // its translation; any other leaves a changed one marked unreviewed.
+        let confirm = !e.is_fuzzy() && same_source;
         let file = &sources.loaded.map.get(site.file).text;
         let crlf = *crlf
             .entry(site.file)
@@ -751,19 +763,26 @@ pub fn plan_import(
         let edits = plan.edits.entry(site.file).or_default();
         match site.get(lang) {
             Some(t) => {
-                if let Some(edit) = patch::text_edit(file, t, &text).map(|e| same_eol(crlf, e)) {
+                let edit = patch::text_edit(file, t, &text).map(|e| same_eol(crlf, e));
+                let changed = edit.is_some();
+                if let Some(edit) = edit {
                     let raw = literal_raw(&edit.text);
                     plan.expected.insert((key.clone(), lang.to_string()), raw);
                     edits.push(edit);
                     plan.changed += 1;
                 }
-                let confirm = !e.is_fuzzy() && same_source;
-                if confirm
-                    && (t.reviewed.is_some() || super::staleness(site, src, t, earlier).is_some())
-                    && let Some(m) = patch::marker_edit(t, &fingerprint(&content(source)))
-                {
+                if confirm {
+                    if (t.reviewed.is_some() || super::staleness(site, src, t, earlier).is_some())
+                        && let Some(m) = patch::marker_edit(t, &fingerprint(&content(source)))
+                    {
+                        edits.push(m);
+                        plan.reviewed += 1;
+                    }
+                } else if changed && let Some(m) = patch::marker_edit(t, UNREVIEWED) {
+                    // A new text nobody confirmed: remembered as such, so
+                    // that `status`, `check` and the next export show it.
                     edits.push(m);
-                    plan.reviewed += 1;
+                    plan.unreviewed += 1;
                 }
             }
             None => {
@@ -780,15 +799,15 @@ pub fn plan_import(
                     .iter()
                     .filter(|t| pos(&t.lang.value) > me)
                     .min_by_key(|t| t.raw.span.start);
-                let edit = same_eol(
-                    crlf,
-                    patch::add_edit(file, lang, &text, after, before, site.at),
-                );
-                let lit_start = edit.text.find('"').unwrap_or(0);
-                let raw = literal_raw(edit.text[lit_start..].trim_end_matches(['\r', '\n']));
-                plan.expected.insert((key.clone(), lang.to_string()), raw);
-                edits.push(edit);
+                let marker = (!confirm).then_some(UNREVIEWED);
+                let (edit, lit) =
+                    patch::add_edit(file, lang, &text, after, before, site.at, marker);
+                let lit = if crlf { lit.replace('\n', "\r\n") } else { lit };
+                plan.expected
+                    .insert((key.clone(), lang.to_string()), literal_raw(&lit));
+                edits.push(same_eol(crlf, edit));
                 plan.added += 1;
+                plan.unreviewed += usize::from(!confirm);
             }
         }
     }
@@ -875,8 +894,8 @@ fn run_import(
     match write_patched(out, &sources, &plan.edits, &plan.expected) {
         Ok(files) => {
             out.info(&format!(
-                "lomake: {} translation(s) changed, {} added, {} marked reviewed, in {files} file(s)",
-                plan.changed, plan.added, plan.reviewed
+                "lomake: {} translation(s) changed, {} added, {} marked reviewed, {} marked unreviewed (fuzzy), in {files} file(s)",
+                plan.changed, plan.added, plan.reviewed, plan.unreviewed
             ));
             0
         }

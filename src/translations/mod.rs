@@ -27,6 +27,12 @@ use crate::markup;
 use crate::source::{FileId, LoadError, Loader, Span};
 use crate::syntax::ast::{ArgumentValue, Item, Keyword, PropertyValue, Translation};
 
+/// The `reviewed` marker of a translation imported from a fuzzy PO entry,
+/// or from one translated from an earlier source text: never a
+/// fingerprint, so the translation stays possibly stale (W052, `status`, a
+/// fuzzy entry in the next export) until someone confirms it.
+pub const UNREVIEWED: &str = "fuzzy";
+
 /// The fingerprint a `reviewed "…"` marker holds: 8 lowercase hex digits of
 /// the 64-bit FNV-1a hash of the source-language text, folded to 32 bits.
 /// The text is [`content`]: a multi-line text with its indentation removed,

@@ -220,10 +220,15 @@ fn existing_indent(raw: &str) -> Option<String> {
         .map(str::to_string)
 }
 
-/// The edit adding a `lang` translation to a text that lacks one: a line of
-/// its own after `after` (the sibling translation it follows in the survey's
-/// language order) or before `before`, indented like it. `anchor` is the
-/// text's keyword, used when the text has no translation at all.
+/// The edit adding a `lang` translation of `text` to a text whose
+/// translations before and after it in the survey's language order are
+/// `after` and `before` (`anchor`: the text's keyword), with a `reviewed`
+/// marker when `marker` is given; and the literal written.
+///
+/// On a line of its own under its siblings, unless something follows the
+/// translation it comes after on that line (a sibling, a grid item's
+/// `label`): then on that line, before it, so that it neither lands inside
+/// a `"""` text that opens there nor joins another property.
 pub fn add_edit(
     source: &str,
     lang: &str,
@@ -231,7 +236,26 @@ pub fn add_edit(
     after: Option<&Translation>,
     before: Option<&Translation>,
     anchor: Span,
-) -> Edit {
+    marker: Option<&str>,
+) -> (Edit, String) {
+    let marker = marker.map_or(String::new(), |m| format!(" reviewed \"{m}\""));
+    let inline_at = match (after, before) {
+        (Some(t), _) => followed_on_line(source, t),
+        (None, Some(t)) if !line_indent(source, t.lang.span.start as usize).1 => {
+            Some(t.lang.span.start as usize)
+        }
+        _ => None,
+    };
+    if let Some(at) = inline_at {
+        let (i, _) = line_indent(source, at);
+        let lit = literal(text, false, &format!("{i}  "));
+        let edit = Edit {
+            start: at,
+            end: at,
+            text: format!("{lang} {lit}{marker} "),
+        };
+        return (edit, lit);
+    }
     let (indent, at) = match (after, before) {
         (Some(t), _) => {
             // Under the sibling; one level deeper than its line when it
@@ -245,17 +269,16 @@ pub fn add_edit(
             (indent, line_end(source, literal_end(t)))
         }
         (None, Some(t)) => {
-            let (i, own_line) = line_indent(source, t.lang.span.start as usize);
-            if own_line {
-                let start = t.lang.span.start as usize - i.len();
-                let lit = literal(text, false, &format!("{i}  "));
-                return Edit {
-                    start,
-                    end: start,
-                    text: format!("{i}{lang} {lit}\n"),
-                };
-            }
-            (format!("{i}  "), line_end(source, literal_end(t)))
+            // On its own line (the keyword's line was handled above).
+            let (i, _) = line_indent(source, t.lang.span.start as usize);
+            let start = t.lang.span.start as usize - i.len();
+            let lit = literal(text, false, &format!("{i}  "));
+            let edit = Edit {
+                start,
+                end: start,
+                text: format!("{i}{lang} {lit}{marker}\n"),
+            };
+            return (edit, lit);
         }
         (None, None) => {
             let (i, _) = line_indent(source, anchor.start as usize);
@@ -263,10 +286,27 @@ pub fn add_edit(
         }
     };
     let lit = literal(text, false, &format!("{indent}  "));
-    Edit {
+    let edit = Edit {
         start: at,
         end: at,
-        text: format!("\n{indent}{lang} {lit}"),
+        text: format!("\n{indent}{lang} {lit}{marker}"),
+    };
+    (edit, lit)
+}
+
+/// The offset of what follows translation `t` (and its `reviewed` marker)
+/// on its line, other than white space and a comment.
+fn followed_on_line(source: &str, t: &Translation) -> Option<usize> {
+    let end = match &t.reviewed {
+        // The marker's span is its string's content: one quote more.
+        Some(r) => r.span.end as usize + 1,
+        None => literal_end(t),
+    };
+    let rest = source.get(end..)?;
+    let skip = rest.len() - rest.trim_start_matches([' ', '\t']).len();
+    match rest.as_bytes().get(skip) {
+        None | Some(b'\n' | b'\r' | b'#') => None,
+        Some(_) => Some(end + skip),
     }
 }
 
@@ -359,7 +399,7 @@ mod tests {
         // Canonical layout: under the sibling, after its trailing comment.
         let src = "display d\n  text\n    fi \"a\"  # c\n";
         let (at, ts) = texts(&parse_one(src));
-        let e = add_edit(src, "sv", "b", ts.first(), None, at);
+        let (e, _) = add_edit(src, "sv", "b", ts.first(), None, at, None);
         assert_eq!(
             apply(src, &[e]),
             "display d\n  text\n    fi \"a\"  # c\n    sv \"b\"\n"
@@ -367,7 +407,7 @@ mod tests {
         // Before the first sibling.
         let src = "display d\n  text\n    sv \"b\"\n";
         let (at, ts) = texts(&parse_one(src));
-        let e = add_edit(src, "fi", "a", None, ts.first(), at);
+        let (e, _) = add_edit(src, "fi", "a", None, ts.first(), at, None);
         assert_eq!(
             apply(src, &[e]),
             "display d\n  text\n    fi \"a\"\n    sv \"b\"\n"
@@ -375,7 +415,7 @@ mod tests {
         // Translations on the keyword's line: one level deeper.
         let src = "display d\n  text fi \"a\"\n";
         let (at, ts) = texts(&parse_one(src));
-        let e = add_edit(src, "sv", "b", ts.first(), None, at);
+        let (e, _) = add_edit(src, "sv", "b", ts.first(), None, at, None);
         assert_eq!(
             apply(src, &[e]),
             "display d\n  text fi \"a\"\n    sv \"b\"\n"
@@ -383,7 +423,7 @@ mod tests {
         // No translation yet: under the keyword.
         let src = "display d\n  text\n";
         let (at, _) = texts(&parse_one(src));
-        let e = add_edit(src, "fi", "a", None, None, at);
+        let (e, _) = add_edit(src, "fi", "a", None, None, at, None);
         assert_eq!(apply(src, &[e]), "display d\n  text\n    fi \"a\"\n");
     }
 }
