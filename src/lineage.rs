@@ -97,8 +97,21 @@ pub fn compare(
         };
         let mut relabelled = Vec::new();
         let mut reused = Vec::new();
+        let mut exclusive = Vec::new();
         for (code, o) in &olds {
-            let Some(n) = news.get(code) else { continue };
+            let Some(n) = news.get(code) else {
+                // A code no longer offered whose label another code now
+                // has: the answer moved to a new code (4 "over 10 years"
+                // is now 5), which analysts must recode.
+                let ot = label(o, &source);
+                if ot.is_some() && news.values().any(|other| label(other, &source) == ot) {
+                    reused.push(*code);
+                }
+                continue;
+            };
+            if o.exclusive != n.exclusive {
+                exclusive.push(*code);
+            }
             let (ot, nt) = (label(o, &source), label(n, &source));
             let moved = ot.is_some()
                 && news
@@ -137,6 +150,11 @@ pub fn compare(
             .collect();
         if !removed.is_empty() {
             add(ChangeClass::CodesRemoved, Vec::new(), removed);
+        }
+        // An option that now stands alone, or no longer does, changes which
+        // sets of answers are possible.
+        if !exclusive.is_empty() {
+            add(ChangeClass::Range, Vec::new(), exclusive);
         }
     } else if old_var.list.is_some() != new_var.list.is_some() {
         add(ChangeClass::Kind, Vec::new(), Vec::new());
@@ -254,7 +272,8 @@ pub fn describe(changes: &[Change]) -> String {
                 ChangeClass::CodesReused => format!("codes reused: {codes}"),
                 ChangeClass::CodesAdded => format!("codes added: {codes}"),
                 ChangeClass::CodesRemoved => format!("codes removed: {codes}"),
-                ChangeClass::Range => "allowed range changed".to_string(),
+                ChangeClass::Range if codes.is_empty() => "allowed range changed".to_string(),
+                ChangeClass::Range => format!("allowed range changed (exclusive: {codes})"),
                 ChangeClass::Routing => "routing changed".to_string(),
                 ChangeClass::Wording => format!("wording changed ({})", c.languages.join(", ")),
             }

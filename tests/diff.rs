@@ -90,6 +90,24 @@ fn one_fixture_per_class() {
             vec![(Some("q1"), Some("q1"), Status::Changed, vec![CodesReused])],
             true,
         ),
+        // An answer moved to a new code: the old code's label is now
+        // another code's.
+        (
+            "codes_moved",
+            vec![(
+                Some("q1"),
+                Some("q1"),
+                Status::Changed,
+                vec![CodesReused, CodesAdded, CodesRemoved],
+            )],
+            true,
+        ),
+        // An option no longer exclusive: other answers may now go with it.
+        (
+            "range_exclusive",
+            vec![(Some("q1"), Some("q1"), Status::Changed, vec![Range])],
+            false,
+        ),
         (
             "kind",
             vec![
