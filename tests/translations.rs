@@ -1133,3 +1133,54 @@ fn re_indenting_and_formatting_keep_markers_valid() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(stdout(&o).lines().count(), 2, "{}", stdout(&o));
 }
+
+/// A multi-line text of one paragraph is not described to translators as
+/// several paragraphs (a single line break is a space).
+#[test]
+fn po_notes_tell_one_paragraph_from_several() {
+    let d = Dir::new("paragraphs");
+    let survey = [
+        "survey s",
+        "  version \"1\"",
+        "  languages fi sv",
+        "  title fi \"Otsikko\" sv \"Rubrik\"",
+        "",
+        "section p",
+        "  title fi \"P\" sv \"P\"",
+        "  intro",
+        "    fi \"\"\"",
+        "      Pitkä",
+        "      teksti.",
+        "      \"\"\"",
+        "    sv \"Lång text.\"",
+        "",
+        "display d",
+        "  text",
+        "    fi \"\"\"",
+        "      Yksi.",
+        "",
+        "      Kaksi.",
+        "      \"\"\"",
+        "    sv \"Ett. Två.\"",
+        "",
+    ]
+    .join("\n");
+    d.write("s.survey", &survey);
+    let o = d.lomake(&["translations", "export", "--lang", "sv", "s.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let po = stdout(&o);
+    let note = |key: &str| {
+        let at = po.find(&format!("msgctxt \"{key}\"")).expect(&po);
+        let start = po[..at].rfind("\n\n").unwrap();
+        po[start..at].to_string()
+    };
+    assert!(
+        note("section.p.intro").contains("#. One paragraph: a line break is read as a space"),
+        "{po}"
+    );
+    assert!(
+        !note("section.p.intro").contains("Several paragraphs"),
+        "{po}"
+    );
+    assert!(note("d.text").contains("#. Several paragraphs"), "{po}");
+}

@@ -529,8 +529,13 @@ pub fn catalog(sources: &Sources, lang: &str, earlier: Option<&Earlier>) -> Cata
                 }
             ));
         }
-        if source.multiline {
+        if msgid.contains("\n\n") {
             extracted.push("Several paragraphs: keep the empty lines between them.".to_string());
+        } else if msgid.contains('\n') {
+            extracted.push(
+                "One paragraph: a line break is read as a space; an empty line would start a new paragraph."
+                    .to_string(),
+            );
         }
         let t = site.get(lang);
         let problem = t.and_then(|t| super::staleness(site, src, t, earlier));
