@@ -1184,3 +1184,33 @@ fn po_notes_tell_one_paragraph_from_several() {
     );
     assert!(note("d.text").contains("#. Several paragraphs"), "{po}");
 }
+
+/// A backslash that escapes a character needing no escape vanishes from the
+/// text respondents see: the import says so. Importing the same file again
+/// changes nothing and says so.
+#[test]
+fn backslashes_that_vanish_are_warned_about() {
+    let d = Dir::new("backslash");
+    copy_of(&d, &fixtures(), "");
+    d.write(
+        "sv.po",
+        "msgid \"\"\nmsgstr \"Language: sv\\n\"\n\n\
+         msgctxt \"remote.text\"\nmsgid \"Teetkö etätöitä?\"\nmsgstr \"Test \\\"citat\\\" och \\\\ bakstreck \\\\\\\"x \\\\\\\\ y\"\n",
+    );
+    let o = d.lomake(&["translations", "import", "sv.po", "staff.survey"]);
+    assert_eq!(o.status.code(), Some(0), "{}", stderr(&o));
+    let err = stderr(&o);
+    assert!(
+        err.contains("PO line 4: the translation of `remote.text` has `\\ ` (before a space), `\\\"`: a backslash escapes"),
+        "{err}"
+    );
+    assert!(err.contains("1 translation(s) changed"), "{err}");
+    let once = d.read("staff.survey");
+    let o = d.lomake(&["translations", "import", "sv.po", "staff.survey"]);
+    assert!(
+        stderr(&o).contains("0 translation(s) changed"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(d.read("staff.survey"), once);
+}

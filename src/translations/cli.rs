@@ -738,6 +738,22 @@ pub fn plan_import(
             ));
             continue;
         }
+        let vanishing = patch::lost_backslashes(&text);
+        if !vanishing.is_empty() {
+            let list: Vec<String> = vanishing
+                .iter()
+                .map(|c| match c {
+                    ' ' => "`\\ ` (before a space)".to_string(),
+                    '\n' => "`\\` at a line end".to_string(),
+                    c => format!("`\\{c}`"),
+                })
+                .collect();
+            plan.warnings.push(format!(
+                "PO line {}: the translation of `{key}` has {}: a backslash escapes the character after it and is not shown; write `\\\\` for a backslash; imported",
+                e.line,
+                list.join(", ")
+            ));
+        }
         let same_source = patch::to_text(source) == e.msgid;
         if !same_source {
             plan.warnings.push(format!(

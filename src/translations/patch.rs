@@ -202,11 +202,31 @@ pub fn text_edit(source: &str, t: &Translation, text: &str) -> Option<Edit> {
     } else {
         format!("{lang_indent}  ")
     };
-    Some(Edit {
-        start,
-        end: literal_end(t),
-        text: literal(&text, t.multiline, &indent),
-    })
+    let end = literal_end(t);
+    let text = literal(&text, t.multiline, &indent);
+    // Another text form of the same literal (`\"` for `"`): no change.
+    (source.get(start..end) != Some(text.as_str())).then_some(Edit { start, end, text })
+}
+
+/// The backslashes of a text (text form) that lomake reads as escapes of
+/// characters that need none: each vanishes from the text respondents see
+/// (`C:\ Users` shows as `C: Users`). The characters they precede, in
+/// order, once each.
+pub fn lost_backslashes(text: &str) -> Vec<char> {
+    let mut out = Vec::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        if c != '\\' {
+            continue;
+        }
+        match chars.next() {
+            // Markup characters, a backslash, a brace of a placeholder.
+            Some('\\' | '*' | '[' | ']' | '(' | ')' | '{' | '}') | None => {}
+            Some(n) if !out.contains(&n) => out.push(n),
+            Some(_) => {}
+        }
+    }
+    out
 }
 
 /// The indentation of a multi-line text's lines (the least of its non-blank
