@@ -186,6 +186,59 @@ pub fn unescape(raw: &str) -> String {
     out
 }
 
+/// A piece of a text inside a block, as placeholder substitution reads it
+/// ([`placeholders`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Piece<'a> {
+    /// Text as written, escapes included (a `\{` is text, not a placeholder).
+    Text(&'a str),
+    /// `{name}`: `name` is letters, digits and `_`; `at` is the offset of
+    /// its `{` in the text.
+    Placeholder { name: &'a str, at: usize },
+}
+
+/// Splits a raw text into text and `{name}` placeholders, in order: the one
+/// reading of placeholders that the checker's substitution and the
+/// translation tools share. A `\` escapes the character after it; a `{`
+/// that does not open a well-formed placeholder is text.
+pub fn placeholders(raw: &str) -> impl Iterator<Item = Piece<'_>> {
+    let mut pos = 0;
+    // Text up to here from `pos` is pending; `next` yields it first.
+    std::iter::from_fn(move || {
+        let start = pos;
+        let mut i = pos;
+        while i < raw.len() {
+            i = find_any(raw.as_bytes(), i, [b'{', b'\\']).min(raw.len());
+            if i >= raw.len() {
+                break;
+            }
+            if raw.as_bytes()[i] == b'\\' {
+                // The escaped character, whole.
+                i += 1 + raw[i + 1..].chars().next().map_or(0, char::len_utf8);
+                continue;
+            }
+            let tail = &raw[i..];
+            let name = tail.find('}').map(|c| &tail[1..c]);
+            match name {
+                Some(name)
+                    if !name.is_empty()
+                        && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
+                {
+                    if i > start {
+                        pos = i;
+                        return Some(Piece::Text(&raw[start..i]));
+                    }
+                    pos = i + name.len() + 2;
+                    return Some(Piece::Placeholder { name, at: i });
+                }
+                _ => i += 1,
+            }
+        }
+        pos = raw.len();
+        (raw.len() > start).then(|| Piece::Text(&raw[start..]))
+    })
+}
+
 /// The text without markup, paragraphs separated by a blank line.
 pub fn plain(paragraphs: &[Paragraph]) -> String {
     fn walk(inlines: &[Inline], out: &mut String) {
@@ -494,6 +547,36 @@ fn inline_into<S: Sink>(text: &str, links: bool, issues: &mut Vec<MarkupIssue>, 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn placeholders_split_a_text() {
+        use super::{Piece, placeholders};
+        let pieces: Vec<Piece> = placeholders("a {x} \\{y} {} {a-b} {z_1}{w}\\").collect();
+        assert_eq!(
+            pieces,
+            [
+                Piece::Text("a "),
+                Piece::Placeholder { name: "x", at: 2 },
+                Piece::Text(" \\{y} {} {a-b} "),
+                Piece::Placeholder {
+                    name: "z_1",
+                    at: 20
+                },
+                Piece::Placeholder { name: "w", at: 25 },
+                Piece::Text("\\"),
+            ]
+        );
+        // The pieces are the text, in order.
+        for text in ["", "{", "}{", "x{y", "{ä}ö\\😀{b}", "\\{a}{a}"] {
+            let back: String = placeholders(text)
+                .map(|p| match p {
+                    Piece::Text(t) => t.to_string(),
+                    Piece::Placeholder { name, .. } => format!("{{{name}}}"),
+                })
+                .collect();
+            assert_eq!(back, text);
+        }
+    }
 
     #[test]
     fn string_values_unescape() {

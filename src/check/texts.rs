@@ -387,71 +387,54 @@ impl Checker<'_> {
             return raw.to_string();
         };
         let mut out = String::with_capacity(raw.len());
-        let mut rest = raw;
-        while let Some(i) = rest.find(['{', '\\']) {
-            out.push_str(&rest[..i]);
-            let tail = &rest[i..];
-            if let Some(after) = tail.strip_prefix('\\') {
-                let n = after.chars().next().map_or(0, char::len_utf8);
-                out.push_str(&tail[..1 + n]);
-                rest = &after[n..];
-                continue;
-            }
-            let close = tail.find('}');
-            let name = close.map(|c| &tail[1..c]);
-            match name {
-                Some(name)
-                    if !name.is_empty()
-                        && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
-                {
-                    match subst.args.get(name) {
-                        Some(ArgumentValue::Name(n)) => out.push_str(&n.value),
-                        Some(ArgumentValue::Texts(ts)) => {
-                            let t = ts.iter().find(|t| t.lang.value == lang);
-                            if let Some(t) = t {
-                                if t.multiline {
-                                    out.push_str(&markup::dedent(&t.raw.value));
-                                } else {
-                                    out.push_str(&t.raw.value);
-                                }
-                            }
-                        }
-                        None => {
-                            // The placeholder itself, when offsets in `raw` are the source's.
-                            let at = if exact {
-                                let start = span.start as usize + (raw.len() - tail.len());
-                                Span::new(span.file, start, start + name.len() + 2)
-                            } else {
-                                span
-                            };
-                            let params = subst.args.keys().map(String::as_str);
-                            let help = match crate::diagnostics::did_you_mean(name, params) {
-                                Some(p) => format!("did you mean `{{{p}}}`?"),
-                                None => format!(
-                                    "its parameters: {}; write `\\{{` for a literal brace",
-                                    subst.args.keys().cloned().collect::<Vec<_>>().join(", ")
-                                ),
-                            };
-                            self.report(
-                                Diagnostic::new(
-                                    Code::UnknownPlaceholder,
-                                    format!("block `{}` has no parameter `{name}`", subst.block),
-                                )
-                                .at(at, "unknown placeholder")
-                                .with(subst.insert_span, "inserted here")
-                                .help(help),
-                            );
+        for piece in markup::placeholders(raw) {
+            let (name, at) = match piece {
+                markup::Piece::Text(text) => {
+                    out.push_str(text);
+                    continue;
+                }
+                markup::Piece::Placeholder { name, at } => (name, at),
+            };
+            match subst.args.get(name) {
+                Some(ArgumentValue::Name(n)) => out.push_str(&n.value),
+                Some(ArgumentValue::Texts(ts)) => {
+                    let t = ts.iter().find(|t| t.lang.value == lang);
+                    if let Some(t) = t {
+                        if t.multiline {
+                            out.push_str(&markup::dedent(&t.raw.value));
+                        } else {
+                            out.push_str(&t.raw.value);
                         }
                     }
-                    rest = &tail[close.expect("closed") + 1..];
                 }
-                _ => {
-                    out.push('{');
-                    rest = &tail[1..];
+                None => {
+                    // The placeholder itself, when offsets in `raw` are the source's.
+                    let at = if exact {
+                        let start = span.start as usize + at;
+                        Span::new(span.file, start, start + name.len() + 2)
+                    } else {
+                        span
+                    };
+                    let params = subst.args.keys().map(String::as_str);
+                    let help = match crate::diagnostics::did_you_mean(name, params) {
+                        Some(p) => format!("did you mean `{{{p}}}`?"),
+                        None => format!(
+                            "its parameters: {}; write `\\{{` for a literal brace",
+                            subst.args.keys().cloned().collect::<Vec<_>>().join(", ")
+                        ),
+                    };
+                    self.report(
+                        Diagnostic::new(
+                            Code::UnknownPlaceholder,
+                            format!("block `{}` has no parameter `{name}`", subst.block),
+                        )
+                        .at(at, "unknown placeholder")
+                        .with(subst.insert_span, "inserted here")
+                        .help(help),
+                    );
                 }
             }
         }
-        out.push_str(rest);
         out
     }
 }

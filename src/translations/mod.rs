@@ -96,25 +96,12 @@ impl Site {
         if !self.in_block {
             return out;
         }
-        let mut rest = text;
-        while let Some(i) = rest.find(['{', '\\']) {
-            let tail = &rest[i..];
-            if let Some(after) = tail.strip_prefix('\\') {
-                let n = after.chars().next().map_or(0, char::len_utf8);
-                rest = &after[n..];
-                continue;
-            }
-            match tail.find('}').map(|c| &tail[1..c]) {
-                Some(name)
-                    if !name.is_empty()
-                        && name.chars().all(|c| c.is_alphanumeric() || c == '_') =>
-                {
-                    if !self.params.iter().any(|p| p == name) && !out.iter().any(|o| o == name) {
-                        out.push(name.to_string());
-                    }
-                    rest = &tail[name.len() + 2..];
-                }
-                _ => rest = &tail[1..],
+        for piece in crate::markup::placeholders(text) {
+            if let crate::markup::Piece::Placeholder { name, .. } = piece
+                && !self.params.iter().any(|p| p == name)
+                && !out.iter().any(|o| o == name)
+            {
+                out.push(name.to_string());
             }
         }
         out
@@ -122,9 +109,15 @@ impl Site {
 
     /// The `{param}` placeholders that occur in a text of this site.
     pub fn placeholders(&self, text: &str) -> Vec<String> {
-        let mut out = Vec::new();
+        let found: Vec<&str> = crate::markup::placeholders(text)
+            .filter_map(|piece| match piece {
+                crate::markup::Piece::Placeholder { name, .. } => Some(name),
+                crate::markup::Piece::Text(_) => None,
+            })
+            .collect();
+        let mut out: Vec<String> = Vec::new();
         for p in &self.params {
-            if text.contains(&format!("{{{p}}}")) && !out.contains(p) {
+            if found.contains(&p.as_str()) && !out.contains(p) {
                 out.push(p.clone());
             }
         }
