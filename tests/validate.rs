@@ -908,3 +908,60 @@ proptest::proptest! {
         })?;
     }
 }
+
+/// Numbers with 17 or more significant digits are read as the nearest
+/// double, as the schema's validators read them, on both the streaming path
+/// (JSON lines) and the full one (a .json file): 120.00000000000001 is not
+/// 120 (over the maximum and not whole), 2.50000000000000022 is 2.5 (within
+/// the maximum).
+#[test]
+fn long_numbers_are_read_exactly() {
+    let dir = std::env::temp_dir().join(format!("lomake-validate-digits-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let line = |age: &str, height: &str| {
+        serde_json::to_string(&kinds_ok())
+            .unwrap()
+            .replace("\"age\":30", &format!("\"age\":{age}"))
+            .replace("\"height\":1.8", &format!("\"height\":{height}"))
+    };
+    let cases = [
+        ("120.00000000000001", "1.8", false),
+        ("30", "2.50000000000000022", true),
+        ("30", "2.5000000000000005", false),
+    ];
+    for (age, height, valid) in cases {
+        let l = line(age, height);
+        assert!(l.contains(age) && l.contains(height), "{l}");
+        for name in ["r.jsonl", "r.json"] {
+            let path = dir.join(name);
+            std::fs::write(&path, format!("{l}\n")).unwrap();
+            let o = lomake(&["validate", KINDS_SURVEY, path.to_str().unwrap()]);
+            assert_eq!(
+                o.status.code(),
+                Some(if valid { 0 } else { 1 }),
+                "{name} age {age} height {height}: {}{}",
+                text(&o.stdout),
+                text(&o.stderr)
+            );
+        }
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The test above runs a binary built with the dev-dependencies, one of
+/// which (jsonschema) turns on serde_json's `float_roundtrip`: without it
+/// in `[dependencies]`, the released binary alone would read
+/// 10.000000000000001 as 10 on the full path, and the schema and
+/// `lomake validate` would disagree at the ends of ranges.
+#[test]
+fn the_released_binary_reads_numbers_exactly_too() {
+    let manifest =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/Cargo.toml")).unwrap();
+    let deps = manifest
+        .split("\n[dependencies]\n")
+        .nth(1)
+        .and_then(|rest| rest.split("\n[").next())
+        .unwrap();
+    let serde_json = deps.lines().find(|l| l.starts_with("serde_json")).unwrap();
+    assert!(serde_json.contains("\"float_roundtrip\""), "{serde_json}");
+}
