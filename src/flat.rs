@@ -9,6 +9,7 @@
 //! choice (`info_sources_1` …).
 
 use crate::ir::{Survey, Variable, VariableKind};
+use crate::language::Words;
 
 /// Numeric missing kinds (every numeric column, 0/1 columns included).
 pub const NOT_ASKED: i64 = -1;
@@ -157,38 +158,38 @@ pub fn missing_kind_label(code: i64, lang: &str) -> Option<&'static str> {
         NOT_REACHED => 2,
         _ => return None,
     };
-    let words: [&str; 3] = match lang {
-        "fi" => ["Ei kysytty", "Ei vastattu", "Ei saavutettu (keskeytti)"],
-        "sv" => ["Inte frågad", "Inte besvarad", "Inte nådd (avbröt)"],
-        _ => ["Not asked", "Not answered", "Not reached (break-off)"],
+    let words: [&str; 3] = match crate::language::words(lang) {
+        Words::Fi => ["Ei kysytty", "Ei vastattu", "Ei saavutettu (keskeytti)"],
+        Words::Sv => ["Inte frågad", "Inte besvarad", "Inte nådd (avbröt)"],
+        Words::En => ["Not asked", "Not answered", "Not reached (break-off)"],
     };
     Some(words[i])
 }
 
 /// Labels of the 0/1 values of a multiple choice column: `[0, 1]`.
 pub fn flag_labels(lang: &str) -> [&'static str; 2] {
-    match lang {
-        "fi" => ["Ei valittu", "Valittu"],
-        "sv" => ["Inte vald", "Vald"],
-        _ => ["Not chosen", "Chosen"],
+    match crate::language::words(lang) {
+        Words::Fi => ["Ei valittu", "Valittu"],
+        Words::Sv => ["Inte vald", "Vald"],
+        Words::En => ["Not chosen", "Chosen"],
     }
 }
 
 /// Labels of `resp_status`: `[complete (1), partial (2)]`.
 pub fn status_labels(lang: &str) -> [&'static str; 2] {
-    match lang {
-        "fi" => ["Valmis", "Keskeneräinen"],
-        "sv" => ["Fullständig", "Ofullständig"],
-        _ => ["Complete", "Partial"],
+    match crate::language::words(lang) {
+        Words::Fi => ["Valmis", "Keskeneräinen"],
+        Words::Sv => ["Fullständig", "Ofullständig"],
+        Words::En => ["Complete", "Partial"],
     }
 }
 
 /// Variable labels of the envelope's columns, in [`ENVELOPE`] order.
 pub fn envelope_labels(lang: &str) -> [&'static str; 3] {
-    match lang {
-        "fi" => ["Vastaajan tunniste", "Vastauksen tila", "Lähetetty"],
-        "sv" => ["Respondentens id", "Svarets status", "Inskickat"],
-        _ => ["Respondent id", "Response status", "Submitted"],
+    match crate::language::words(lang) {
+        Words::Fi => ["Vastaajan tunniste", "Vastauksen tila", "Lähetetty"],
+        Words::Sv => ["Respondentens id", "Svarets status", "Inskickat"],
+        Words::En => ["Respondent id", "Response status", "Submitted"],
     }
 }
 

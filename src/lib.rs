@@ -18,6 +18,7 @@ pub mod flatten;
 pub mod fmt;
 pub mod git;
 pub mod ir;
+pub mod language;
 pub mod lineage;
 pub mod load;
 pub mod markup;

@@ -410,3 +410,30 @@ fn the_survey_header_can_name_the_submit_url() {
         assert_eq!(codes, [lomake::diagnostics::Code::InvalidValue], "{bad}");
     }
 }
+
+/// A language code with subtags gets its primary language's words: a
+/// `sv-FI` page has Swedish buttons and messages, and its link names the
+/// region (before, English buttons and the bare code "sv-FI").
+#[test]
+fn a_language_with_subtags_gets_its_primary_languages_words() {
+    let dir = temp_dir("subtags");
+    let survey_text = "survey s\n  version \"1\"\n  languages fi sv-FI\n  title fi \"K\" sv-FI \"E\"\n\nsection p\n  title fi \"P\" sv-FI \"P\"\n\nquestion q integer\n  label fi \"Q\" sv-FI \"Q\"\n  text fi \"Q?\" sv-FI \"Q?\"\n";
+    let path = dir.join("s.survey");
+    std::fs::write(&path, survey_text).unwrap();
+    let checked = check_file(&DiskLoader, &path, &CheckOptions::default()).unwrap();
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    let survey = checked.survey.unwrap();
+    let page = html(&survey, "sv-FI");
+    assert!(
+        page.contains("data-action=\"next\">Nästa</button>"),
+        "{page}"
+    );
+    assert!(page.contains("På svenska (FI)"), "{page}");
+    let fi = html(&survey, "fi");
+    assert!(fi.contains("Suomeksi"), "{fi}");
+    let schema = lomake::targets::schema::schema(&survey, "sv-FI");
+    assert!(
+        schema.to_string().contains("Enkätens identifierare"),
+        "{schema}"
+    );
+}

@@ -194,10 +194,10 @@ pub const EN: ReviewWords = ReviewWords {
 /// The review words of a language; English for languages without built-in
 /// words.
 pub fn review_words(lang: &str) -> &'static ReviewWords {
-    match lang {
-        "fi" => &FI,
-        "sv" => &SV,
-        _ => &EN,
+    match crate::language::words(lang) {
+        crate::language::Words::Fi => &FI,
+        crate::language::Words::Sv => &SV,
+        crate::language::Words::En => &EN,
     }
 }
 

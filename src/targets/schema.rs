@@ -148,24 +148,25 @@ enum Envelope {
 /// Descriptions of the envelope fields; English for languages we have no
 /// words for.
 fn envelope_text(lang: &str, which: Envelope) -> &'static str {
-    match (lang, which) {
-        ("fi", Envelope::Survey) => "Kyselyn tunniste",
-        ("fi", Envelope::Version) => "Kyselyn versio",
-        ("fi", Envelope::Status) => "Vastauksen tila: complete (valmis) tai partial (keskeytynyt)",
-        ("fi", Envelope::Submitted) => "Lähetysaika",
-        ("fi", Envelope::Id) => "Vastaajan tunniste (aineistotoimittajan)",
-        ("sv", Envelope::Survey) => "Enkätens identifierare",
-        ("sv", Envelope::Version) => "Enkätens version",
-        ("sv", Envelope::Status) => {
+    use crate::language::Words::{En, Fi, Sv};
+    match (crate::language::words(lang), which) {
+        (Fi, Envelope::Survey) => "Kyselyn tunniste",
+        (Fi, Envelope::Version) => "Kyselyn versio",
+        (Fi, Envelope::Status) => "Vastauksen tila: complete (valmis) tai partial (keskeytynyt)",
+        (Fi, Envelope::Submitted) => "Lähetysaika",
+        (Fi, Envelope::Id) => "Vastaajan tunniste (aineistotoimittajan)",
+        (Sv, Envelope::Survey) => "Enkätens identifierare",
+        (Sv, Envelope::Version) => "Enkätens version",
+        (Sv, Envelope::Status) => {
             "Svarets status: complete (fullständigt) eller partial (avbrutet)"
         }
-        ("sv", Envelope::Submitted) => "Tidpunkt då svaret skickades",
-        ("sv", Envelope::Id) => "Respondentens identifierare (leverantörens)",
-        (_, Envelope::Survey) => "Survey id",
-        (_, Envelope::Version) => "Survey version",
-        (_, Envelope::Status) => "Response status: complete, or partial (break-off)",
-        (_, Envelope::Submitted) => "Time of submission",
-        (_, Envelope::Id) => "Respondent id (the vendor's)",
+        (Sv, Envelope::Submitted) => "Tidpunkt då svaret skickades",
+        (Sv, Envelope::Id) => "Respondentens identifierare (leverantörens)",
+        (En, Envelope::Survey) => "Survey id",
+        (En, Envelope::Version) => "Survey version",
+        (En, Envelope::Status) => "Response status: complete, or partial (break-off)",
+        (En, Envelope::Submitted) => "Time of submission",
+        (En, Envelope::Id) => "Respondent id (the vendor's)",
     }
 }
 

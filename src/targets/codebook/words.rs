@@ -405,10 +405,10 @@ pub const EN: Words = Words {
 
 /// The words of a language; English for languages without built-in words.
 pub fn words(lang: &str) -> &'static Words {
-    match lang {
-        "fi" => &FI,
-        "sv" => &SV,
-        _ => &EN,
+    match crate::language::words(lang) {
+        crate::language::Words::Fi => &FI,
+        crate::language::Words::Sv => &SV,
+        crate::language::Words::En => &EN,
     }
 }
 

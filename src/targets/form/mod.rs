@@ -228,7 +228,7 @@ pub fn page_view(survey: &Survey, lang: &str, options: &BuildOptions) -> PageVie
         .iter()
         .map(|l| LanguageLink {
             code: l.clone(),
-            name: ui::language_name(l).to_string(),
+            name: ui::language_name(l),
             href: Value::from_safe_string(format!("../{}/index.html", html::encode_url(l))),
             current: l == lang,
         })

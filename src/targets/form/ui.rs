@@ -1,6 +1,9 @@
 //! The form's own words (buttons, messages), in Finnish, Swedish and
 //! English. Other languages get English: a survey in, say, German still
-//! builds, with English buttons, until its strings are added here.
+//! builds, with English buttons, until its strings are added here. A code
+//! with subtags (`sv-FI`) gets its primary language's words.
+
+use crate::language::Words;
 
 /// The keys of the interface strings, in a fixed order. `{n}` and `{m}` are
 /// filled in by the runtime.
@@ -38,10 +41,10 @@ pub const KEYS: &[&str] = &[
 /// One interface string in a language (English when the language has no
 /// strings of its own).
 pub fn text(lang: &str, key: &str) -> &'static str {
-    let table = match lang {
-        "fi" => FI,
-        "sv" => SV,
-        _ => EN,
+    let table = match crate::language::words(lang) {
+        Words::Fi => FI,
+        Words::Sv => SV,
+        Words::En => EN,
     };
     table
         .iter()
@@ -52,16 +55,17 @@ pub fn text(lang: &str, key: &str) -> &'static str {
 
 /// The writing direction of a language (its primary subtag decides).
 pub fn direction(lang: &str) -> &'static str {
-    let primary = lang.split('-').next().unwrap_or(lang);
-    match primary {
+    match crate::language::primary(lang) {
         "ar" | "he" | "fa" | "ur" | "yi" | "ps" | "ckb" | "dv" | "sd" | "ug" => "rtl",
         _ => "ltr",
     }
 }
 
-/// The name of a language in that language, for the language links.
-pub fn language_name(code: &str) -> &str {
-    match code {
+/// The name of a language in that language, for the language links; a
+/// code with subtags gets them after the name (`sv-FI`: "På svenska (FI)").
+pub fn language_name(code: &str) -> String {
+    let primary = crate::language::primary(code);
+    let name = match primary.to_ascii_lowercase().as_str() {
         "fi" => "Suomeksi",
         "sv" => "På svenska",
         "en" => "In English",
@@ -71,7 +75,11 @@ pub fn language_name(code: &str) -> &str {
         "ru" => "По-русски",
         "et" => "Eesti keeles",
         "ar" => "بالعربية",
-        _ => code,
+        _ => return code.to_string(),
+    };
+    match code.get(primary.len() + 1..) {
+        Some(rest) => format!("{name} ({rest})"),
+        None => name.to_string(),
     }
 }
 
