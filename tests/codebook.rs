@@ -629,10 +629,11 @@ fn lineage_in_every_format() {
             .contains("lomake_changes('kind codes_relabelled(1 2 3) routing')")
     );
     assert!(en.sps.contains("lomake_changes('identical')"));
+    // Without lineage, no lineage attributes (the limits have their own).
     assert!(
         !books(&common::kinds(), "en")
             .sps
-            .contains("VARIABLE ATTRIBUTE")
+            .contains("lomake_continues")
     );
 
     // DDI: notes inside the var, every language, escaped.
