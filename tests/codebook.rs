@@ -629,10 +629,11 @@ fn lineage_in_every_format() {
             .contains("lomake_changes('kind codes_relabelled(1 2 3) routing')")
     );
     assert!(en.sps.contains("lomake_changes('identical')"));
+    // Without lineage, no lineage attributes (the limits have their own).
     assert!(
         !books(&common::kinds(), "en")
             .sps
-            .contains("VARIABLE ATTRIBUTE")
+            .contains("lomake_continues")
     );
 
     // DDI: notes inside the var, every language, escaped.
@@ -685,4 +686,327 @@ fn lineage_outputs_for_external_checks() {
     if !keep {
         std::fs::remove_dir_all(&out).unwrap();
     }
+}
+
+/// The lines of the `ADD DOCUMENT` command of a syntax file, unquoted
+/// (each literal on its own line, apostrophes doubled inside).
+fn document_lines(sps: &str) -> Vec<String> {
+    let start = sps
+        .find("\nADD DOCUMENT\n")
+        .expect("an ADD DOCUMENT command")
+        + 14;
+    let mut out = Vec::new();
+    for line in sps[start..].lines() {
+        let l = line.trim_start();
+        let (literal, last) = match l.strip_suffix('.') {
+            Some(x) => (x, true),
+            None => (l, false),
+        };
+        assert!(
+            literal.len() >= 2 && literal.starts_with('\'') && literal.ends_with('\''),
+            "one quoted string per line: {line}"
+        );
+        let inner = &literal[1..literal.len() - 1];
+        assert!(
+            !inner.replace("''", "").contains('\''),
+            "an apostrophe not doubled: {line}"
+        );
+        out.push(inner.replace("''", "'"));
+        if last {
+            return out;
+        }
+    }
+    panic!("ADD DOCUMENT never ends")
+}
+
+fn column(name: &str) -> usize {
+    csv::HEADER.iter().position(|h| *h == name).unwrap()
+}
+
+/// New CSV columns only ever come after the earlier ones.
+#[test]
+fn csv_columns_are_only_appended() {
+    assert_eq!(
+        &csv::HEADER[..18],
+        &[
+            "name",
+            "label",
+            "question",
+            "item",
+            "kind",
+            "level",
+            "format",
+            "values",
+            "missing",
+            "asked_if",
+            "condition",
+            "section",
+            "disclosure",
+            "note",
+            "comparability",
+            "variable",
+            "grid",
+            "grid_label",
+        ]
+    );
+    assert_eq!(&csv::HEADER[18..], &["section_note", "display", "limits"]);
+}
+
+/// A section's researcher note reaches every format: HTML and Markdown at
+/// the section, CSV on each of its columns, SPSS as a document, DDI as
+/// `notes` of the section's `varGrp` (one without columns too).
+#[test]
+fn section_notes_in_every_format() {
+    let survey = hostile();
+    let en = books(&survey, "en");
+    let rows = parse_csv(&en.csv);
+    let note = column("section_note");
+    let row = |name: &str| rows.iter().find(|r| r[0] == name).unwrap();
+    assert_eq!(row("q_quote")[note], "Section note: 'apostrophe'");
+    assert_eq!(row("q_date")[note], "Section note: 'apostrophe'");
+    assert_eq!(row("resp_id")[note], "");
+
+    let docs = document_lines(&en.sps);
+    let i = docs
+        .iter()
+        .position(|l| l == "Researcher note on the section: Start <section> & \"quote\" (start)")
+        .expect("the section's heading");
+    assert_eq!(docs[i + 1], "Section note: 'apostrophe'");
+    assert!(docs.contains(&"End page note: 'x' ]]> <y>".to_string()));
+    // The survey's own note comes first.
+    assert_eq!(docs[0], "Researcher note:");
+    let fi = books(&survey, "fi");
+    assert!(document_lines(&fi.sps).contains(&"Osion huomautus: 'heittomerkki'".to_string()));
+
+    // A section without columns still shows in HTML and Markdown.
+    assert!(en.html.contains(
+        "<p class=\"note\">Researcher note: End page note: &#39;x&#39; ]]&gt; &lt;y&gt;</p>"
+    ));
+    assert!(
+        en.md
+            .contains("> **Researcher note:** End page note: 'x' \\]\\]\\> \\<y\\>")
+    );
+
+    let xml = ddi_xml(&survey);
+    let start = xml.find("<varGrp type=\"section\" name=\"start\"").unwrap();
+    let group = &xml[start..start + xml[start..].find("</varGrp>").unwrap()];
+    assert!(group.contains(
+        "<notes type=\"lomake:researcherNote\" xml:lang=\"en\">Section note: &#x27;apostrophe&#x27;</notes>"
+    ));
+    assert!(group.contains("<notes type=\"lomake:researcherNote\" xml:lang=\"se\">"));
+    assert!(xml.contains(
+        "<varGrp type=\"section\" name=\"end_page\">\n      <labl xml:lang=\"fi\">Loppu</labl>"
+    ));
+}
+
+/// Display texts stand in question order: before the first column of the
+/// question that follows them, or at the end of their section; escaped.
+#[test]
+fn display_texts_in_question_order() {
+    let survey = barometer(2023);
+    let en = books(&survey, "en");
+    let definitions = "**National partnership work** means the national measures";
+    let at = |text: &str, what: &str| {
+        text.find(what)
+            .unwrap_or_else(|| panic!("{what} is missing"))
+    };
+    // Markdown and HTML: after the section heading, before `nat_part`.
+    assert!(
+        at(&en.md, "## Partnership Programme activities") < at(&en.md, "<a id=\"d-definitions\">")
+    );
+    assert!(at(&en.md, "<a id=\"d-definitions\">") < at(&en.md, definitions));
+    assert!(at(&en.md, definitions) < at(&en.md, "<a id=\"v-nat_part\">"));
+    assert_eq!(en.md.matches(definitions).count(), 1);
+    assert!(at(&en.html, "id=\"d-definitions\"") < at(&en.html, "id=\"v-nat_part\""));
+    assert!(
+        en.html
+            .contains("<dt>Text shown</dt><dd><p><strong>National partnership work</strong> means")
+    );
+    // CSV: on the question's columns.
+    let rows = parse_csv(&en.csv);
+    let display = column("display");
+    let row = |name: &str| rows.iter().find(|r| r[0] == name).unwrap();
+    assert!(row("nat_part")[display].starts_with("National partnership work means"));
+    assert!(row("nat_part")[display].contains("\n\nRegional partnership work means"));
+    assert_eq!(row("nat_forms_1")[display], "");
+    // SPSS: a document headed by the display's name and the question.
+    let fi = books(&survey, "fi");
+    let docs = document_lines(&fi.sps);
+    let i = docs
+        .iter()
+        .position(|l| l == "Näytettävä teksti: definitions (ennen kysymystä nat_part)")
+        .unwrap();
+    assert!(docs[i + 1].starts_with("Valtakunnallisella kumppanuustyöllä tarkoitetaan"));
+    // DDI: the pre-question text of the question's column, every language.
+    let xml = ddi_xml(&survey);
+    let start = xml.find("<var ID=\"V_nat_part\"").unwrap();
+    let var = &xml[start..start + xml[start..].find("</var>").unwrap()];
+    for lang in ["fi", "sv", "en"] {
+        assert!(
+            var.contains(&format!("<preQTxt xml:lang=\"{lang}\">")),
+            "{lang}"
+        );
+    }
+    assert!(at(var, "<preQTxt") < at(var, "<qstnLit"));
+
+    // Hostile texts, before a question and alone at a section's end.
+    let survey = hostile();
+    let en = books(&survey, "en");
+    assert!(!en.html.contains("<script>"));
+    assert!(
+        en.html
+            .contains("&lt;script&gt;alert(&#39;d&#39;)&lt;/script&gt; &amp; ]]&gt;")
+    );
+    assert!(at(&en.html, "id=\"d-d_defs\"") < at(&en.html, "id=\"v-q_quote\""));
+    assert!(
+        en.html
+            .contains("<dt>Help</dt><dd>Help on the screen: &quot;; DROP</dd>")
+    );
+    assert!(
+        en.html
+            .contains("<dt>Condition</dt><dd>Shown if: Count (<code>q_count</code>) &gt; 5</dd>")
+    );
+    assert!(at(&en.html, "id=\"s-end_page\"") < at(&en.html, "id=\"d-d_end\""));
+    assert!(
+        en.md
+            .contains("\\<script\\>alert('d')\\</script\\> \\& \\]\\]\\> \\| pipe \\`code\\`")
+    );
+    assert!(
+        en.md
+            .contains("- **Text shown:** Thank you\\! \\<b\\>The end\\</b\\> 'apostrophe'")
+    );
+    let rows = parse_csv(&en.csv);
+    let q = rows.iter().find(|r| r[0] == "q_quote").unwrap();
+    // CSV: plain text (no markup), paragraphs apart, help last.
+    assert!(
+        q[column("display")]
+            .starts_with("Definition 'apostrophe' \"quote\" <script>alert('d')</script>")
+    );
+    assert!(q[column("display")].ends_with("\n\nHelp on the screen: \"; DROP"));
+    // SPSS: every document line a quoted string of at most 80 bytes, the
+    // text kept (a line `END DATA.` or `* …` is data inside quotes).
+    let docs = document_lines(&en.sps);
+    assert!(
+        docs.iter().all(|l| l.len() <= sps::DOCUMENT_LINE_BYTES),
+        "{docs:?}"
+    );
+    assert!(docs.contains(&"END DATA.".to_string()));
+    assert!(
+        docs.contains(
+            &"Definition 'apostrophe' \"quote\" <script>alert('d')</script> & ]]> | pipe `code`."
+                .to_string()
+        )
+    );
+    assert!(docs.contains(&"Shown if: Count (`q_count`) > 5".to_string()));
+    let fi = books(&survey, "fi");
+    assert!(
+        document_lines(&fi.sps)
+            .iter()
+            .all(|l| l.len() <= sps::DOCUMENT_LINE_BYTES)
+    );
+    // DDI: escaped; the trailing display as a note of its section.
+    let xml = ddi_xml(&survey);
+    assert!(!xml.contains("<script>"));
+    assert!(xml.contains(
+        "<notes type=\"lomake:display\" subject=\"d_end\" xml:lang=\"en\">Thank you! \
+         &lt;b&gt;The end&lt;&#x2f;b&gt; &#x27;apostrophe&#x27;</notes>"
+    ));
+    let start = xml.find("<var ID=\"V_q_quote\"").unwrap();
+    let var = &xml[start..start + xml[start..].find("</var>").unwrap()];
+    let open = var.find("<preQTxt xml:lang=\"en\">").unwrap() + "<preQTxt xml:lang=\"en\">".len();
+    let close = var[open..].find("</preQTxt>").unwrap() + open;
+    assert!(xml_unescape(&var[open..close]).starts_with(
+        "Definition 'apostrophe' \"quote\" <script>alert('d')</script> & ]]> | pipe `code`."
+    ));
+}
+
+/// The values of the hidden `lang` (strings) are listed as they are in the
+/// data.
+#[test]
+fn hidden_values_are_listed() {
+    let survey = barometer(2023);
+    let en = books(&survey, "en");
+    let rows = parse_csv(&en.csv);
+    let lang = rows.iter().find(|r| r[0] == "lang").unwrap();
+    assert_eq!(lang[column("values")], "fi\nsv\nen");
+    assert!(en.md.contains("- **Values:** `fi`, `sv`, `en`\n"));
+    assert!(
+        en.html
+            .contains("<dt>Values</dt><dd><code>fi</code>, <code>sv</code>, <code>en</code></dd>")
+    );
+    let xml = ddi_xml(&survey);
+    let start = xml.find("<var ID=\"V_lang\"").unwrap();
+    let var = &xml[start..start + xml[start..].find("</var>").unwrap()];
+    assert!(var.contains(
+        "<catgry>\n        <catValu>fi</catValu>\n      </catgry>\n      <catgry>\n        <catValu>sv</catValu>"
+    ));
+    assert!(!var.contains("missing=\"Y\""));
+}
+
+/// Answer limits as structured information, not only in the question text.
+#[test]
+fn answer_limits_in_every_format() {
+    let survey = hostile();
+    let en = books(&survey, "en");
+    let rows = parse_csv(&en.csv);
+    let limits = |name: &str| rows.iter().find(|r| r[0] == name).unwrap()[column("limits")].clone();
+    assert_eq!(
+        limits("q_multi_1"),
+        "min_selected(1) max_selected(2) exclusive(99)"
+    );
+    assert_eq!(
+        limits("q_multi_99"),
+        "min_selected(1) max_selected(2) exclusive(99)"
+    );
+    assert_eq!(limits("q_count"), "min(-10) max(500)");
+    assert_eq!(limits("q_share"), "min(0) max(100) decimals(3)");
+    assert_eq!(limits("q_text"), "max_length(10000)");
+    assert_eq!(limits("q_multi_other"), "max_length(200)");
+    assert_eq!(limits("q_quote"), "required");
+    assert_eq!(limits("q_date"), "");
+    assert_eq!(limits("lang"), "");
+
+    let entry = |name: &str| {
+        let start = en.html.find(&format!("<article id=\"v-{name}\">")).unwrap();
+        en.html[start..start + en.html[start..].find("</article>").unwrap()].to_string()
+    };
+    let multi = entry("q_multi_2");
+    assert!(multi.contains("<dt>Number of selections</dt><dd>at least 1, at most 2</dd>"));
+    assert!(multi.contains("<dt>Exclusive options (chosen alone)</dt><dd>Can&#39;t say (99)</dd>"));
+    assert!(entry("q_quote").contains("<dt>Answer required</dt><dd>yes</dd>"));
+    assert!(!entry("q_date").contains("Answer required"));
+    assert!(
+        en.md
+            .contains("- **Number of selections:** at least 1, at most 2\n")
+    );
+    assert!(
+        en.md
+            .contains("- **Exclusive options (chosen alone):** Can't say (99)\n")
+    );
+    let fi = books(&survey, "fi");
+    assert!(
+        fi.md
+            .contains("- **Valintojen määrä:** vähintään 1, enintään 2\n")
+    );
+
+    assert!(en.sps.contains(
+        "VARIABLES=q_multi_1 q_multi_2 q_multi_3 q_multi_99\n    \
+         ATTRIBUTE=lomake_limits('min_selected(1) max_selected(2) exclusive(99)')\n"
+    ));
+    assert!(en.sps.contains("ATTRIBUTE=lomake_limits('required')"));
+
+    let xml = ddi_xml(&survey);
+    let start = xml.find("<var ID=\"V_q_multi_1\"").unwrap();
+    let var = &xml[start..start + xml[start..].find("</var>").unwrap()];
+    assert!(var.contains(
+        "<notes type=\"lomake:limits\">min_selected(1) max_selected(2) exclusive(99)</notes>"
+    ));
+    assert!(xml.contains("<range min=\"-10\" max=\"500\"/>"));
+
+    // The Barometer: at most five information sources.
+    let en = books(&barometer(2023), "en");
+    let rows = parse_csv(&en.csv);
+    let row = rows.iter().find(|r| r[0] == "info_sources_3").unwrap();
+    assert_eq!(row[column("limits")], "max_selected(5)");
+    assert!(en.md.contains("- **Number of selections:** at most 5\n"));
 }

@@ -28,6 +28,9 @@ pub const HEADER: &[&str] = &[
     "variable",
     "grid",
     "grid_label",
+    "section_note",
+    "display",
+    "limits",
 ];
 
 /// The codebook of one language as CSV.
@@ -46,7 +49,11 @@ pub fn codebook(entries: &[Entry<'_>]) -> String {
             e.kind_token().to_string(),
             level_token(e.level).to_string(),
             e.format.clone(),
-            value_lines(&e.values),
+            if e.allowed.is_empty() {
+                value_lines(&e.values)
+            } else {
+                e.allowed.join("\n")
+            },
             value_lines(&e.missing),
             words::plain(&e.asked_if),
             e.condition.clone().unwrap_or_default(),
@@ -63,6 +70,16 @@ pub fn codebook(entries: &[Entry<'_>]) -> String {
                 .map(|el| el.name.clone())
                 .unwrap_or_default(),
             e.grid_label.clone().unwrap_or_default(),
+            e.section_note
+                .as_ref()
+                .map(|r| r.plain.clone())
+                .unwrap_or_default(),
+            e.displays
+                .iter()
+                .map(|d| d.plain())
+                .collect::<Vec<_>>()
+                .join("\n\n"),
+            e.limits.token(),
         ];
         row(&mut out, fields.iter().map(String::as_str));
     }

@@ -44,11 +44,14 @@ pub struct GroupView {
     /// `multipleResp`, `grid` or `section`.
     pub kind: &'static str,
     pub name: String,
-    /// The IDs of its `var`s.
+    /// The IDs of its `var`s (empty for a section without columns).
     pub vars: String,
     pub labels: Vec<Lang>,
     pub texts: Vec<Lang>,
     pub universes: Vec<Lang>,
+    /// A section's researcher note and the display texts after its last
+    /// question.
+    pub notes: Vec<NoteView>,
 }
 
 #[derive(Serialize)]
@@ -62,6 +65,8 @@ pub struct VarView {
     pub dcml: Option<u32>,
     pub labels: Vec<Lang>,
     pub security: Vec<Lang>,
+    /// The display texts read before the question (`preQTxt`).
+    pub pre_questions: Vec<Lang>,
     pub questions: Vec<Lang>,
     pub items: Vec<Lang>,
     pub helps: Vec<Lang>,
@@ -87,8 +92,21 @@ pub struct CategoryView {
 #[derive(Serialize)]
 pub struct NoteView {
     pub kind: &'static str,
+    /// The `subject` attribute: the display text's name.
+    pub subject: Option<String>,
     pub lang: Option<String>,
     pub text: String,
+}
+
+impl NoteView {
+    fn new(kind: &'static str, lang: Option<&str>, text: &str) -> NoteView {
+        NoteView {
+            kind,
+            subject: None,
+            lang: lang.map(str::to_string),
+            text: clean(text),
+        }
+    }
 }
 
 fn clean(s: &str) -> String {
@@ -162,57 +180,66 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
         }
         let mut notes = Vec::new();
         if let Some(c) = &e.condition {
-            notes.push(NoteView {
-                kind: "lomake:condition",
-                lang: None,
-                text: clean(c),
-            });
+            notes.push(NoteView::new("lomake:condition", None, c));
         }
         for (l, es) in &by_lang {
             if let Some(empty) = es[i].empty_words(l) {
-                notes.push(NoteView {
-                    kind: "lomake:missing",
-                    lang: Some(l.clone()),
-                    text: clean(empty),
-                });
+                notes.push(NoteView::new("lomake:missing", Some(l.as_str()), empty));
             }
         }
         for (l, es) in &by_lang {
             if let Some(note) = &es[i].note {
-                notes.push(NoteView {
-                    kind: "lomake:researcherNote",
-                    lang: Some(l.clone()),
-                    text: clean(&note.plain),
-                });
+                notes.push(NoteView::new(
+                    "lomake:researcherNote",
+                    Some(l.as_str()),
+                    &note.plain,
+                ));
             }
         }
         if let Some(l) = v.and_then(|v| v.lineage.as_ref()) {
-            notes.push(NoteView {
-                kind: "lomake:continues",
-                lang: None,
-                text: clean(&words::lineage_token(l)),
-            });
-            notes.push(NoteView {
-                kind: "lomake:changes",
-                lang: None,
-                text: clean(&words::changes_token(l)),
-            });
+            notes.push(NoteView::new(
+                "lomake:continues",
+                None,
+                &words::lineage_token(l),
+            ));
+            notes.push(NoteView::new(
+                "lomake:changes",
+                None,
+                &words::changes_token(l),
+            ));
         }
         for (l, es) in &by_lang {
             if let Some(c) = &es[i].comparability {
-                notes.push(NoteView {
-                    kind: "lomake:comparability",
-                    lang: Some(l.clone()),
-                    text: clean(&c.plain()),
-                });
+                notes.push(NoteView::new(
+                    "lomake:comparability",
+                    Some(l.as_str()),
+                    &c.plain(),
+                ));
             }
         }
         if e.disclosure != Disclosure::None {
-            notes.push(NoteView {
-                kind: "lomake:disclosure",
-                lang: None,
-                text: super::disclosure_token(e.disclosure).to_string(),
+            notes.push(NoteView::new(
+                "lomake:disclosure",
+                None,
+                super::disclosure_token(e.disclosure),
+            ));
+        }
+        if !e.limits.is_empty() {
+            notes.push(NoteView::new("lomake:limits", None, &e.limits.token()));
+        }
+        // A string column's allowed values (the hidden `lang`), unlabelled.
+        for a in &e.allowed {
+            categories.push(CategoryView {
+                value: clean(a),
+                missing: false,
+                miss_type: None,
+                labels: Vec::new(),
             });
+        }
+        // One `preQTxt` per display text and language, in order.
+        let mut pre_questions = Vec::new();
+        for k in 0..e.displays.len() {
+            pre_questions.extend(each(&|_, x| x.displays.get(k).map(|d| d.plain())));
         }
         let num = |x: Option<&serde_json::Number>| x.map(|n| n.to_string());
         let bounded = matches!(e.kind, ColumnKind::Integer | ColumnKind::Decimal);
@@ -231,6 +258,7 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
             },
             labels: each(&|_, x| Some(x.label.clone())),
             security: each(&|l, x| x.disclosure_words(l).map(str::to_string)),
+            pre_questions,
             questions: each(&|_, x| x.question.as_ref().map(|r| r.plain.clone())),
             items: each(&|_, x| x.item.as_ref().map(|r| r.plain.clone())),
             helps: each(&|_, x| x.help.as_ref().map(|r| r.plain.clone())),
@@ -265,6 +293,7 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
 
     let mut group_views = Vec::new();
     let by_section = super::by_section(&survey.variables, |v| Some(v.section.as_str()));
+    let shown = super::displays(survey);
     for s in &survey.sections {
         let ids: Vec<String> = by_section
             .get(s.name.as_str())
@@ -272,10 +301,32 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
             .flatten()
             .flat_map(|v| v.columns.iter().map(|c| format!("V_{c}")))
             .collect();
-        if ids.is_empty() {
+        let mut notes = Vec::new();
+        if let Some(note) = &s.note {
+            for l in langs {
+                notes.push(NoteView::new(
+                    "lomake:researcherNote",
+                    Some(l.as_str()),
+                    &text_of(note, l, langs),
+                ));
+            }
+        }
+        for d in shown.after.get(s.name.as_str()).into_iter().flatten() {
+            for l in langs {
+                let text = super::DisplayText::of(survey, d, l).plain();
+                if !text.is_empty() {
+                    notes.push(NoteView {
+                        subject: Some(clean(&d.name)),
+                        ..NoteView::new("lomake:display", Some(l.as_str()), &text)
+                    });
+                }
+            }
+        }
+        if ids.is_empty() && notes.is_empty() {
             continue;
         }
         group_views.push(GroupView {
+            notes,
             kind: "section",
             name: clean(&s.name),
             vars: ids.join(" "),
@@ -334,6 +385,7 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
                         .collect()
                 })
                 .unwrap_or_default(),
+            notes: Vec::new(),
         });
     }
 

@@ -26,7 +26,10 @@ use std::collections::BTreeMap;
 
 use super::{BuildError, BuildOptions, Output};
 use crate::flat::{self, ColumnKind};
-use crate::ir::{Disclosure, Element, ElementKind, Level, Survey, Text, Translation, Variable};
+use crate::ir::{
+    Disclosure, Element, ElementKind, Level, Section, Survey, Text, Translation, Variable,
+    VariableKind,
+};
 use crate::markup::Paragraph;
 
 pub use words::Piece;
@@ -182,6 +185,140 @@ pub struct Entry<'a> {
     pub format: String,
     /// The variable's wave lineage in words (`None` without one).
     pub comparability: Option<Comparability>,
+    /// The researcher note of the column's section.
+    pub section_note: Option<Rich>,
+    /// The display texts respondents read before the question that asks
+    /// this column (after the previous question of the section), in order;
+    /// every column of the question has them.
+    pub displays: Vec<DisplayText<'a>>,
+    /// The values a string column may hold (the survey's languages for the
+    /// hidden `lang`), as they are in the data.
+    pub allowed: Vec<String>,
+    /// What answers the survey allows, beyond the values.
+    pub limits: Limits,
+}
+
+/// A `display` element (a text respondents read; it collects nothing) in
+/// one language.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisplayText<'a> {
+    pub name: &'a str,
+    pub text: Option<Rich>,
+    pub help: Option<Rich>,
+    /// "Shown if: …" when it has a condition (its section's included).
+    pub shown_if: Option<Vec<Piece>>,
+}
+
+impl<'a> DisplayText<'a> {
+    pub fn of(survey: &'a Survey, e: &'a Element, lang: &str) -> DisplayText<'a> {
+        let langs = &survey.languages;
+        DisplayText {
+            name: &e.name,
+            text: e.text.as_ref().and_then(|t| rich(t, lang, langs)),
+            help: e.help.as_ref().and_then(|t| rich(t, lang, langs)),
+            shown_if: e.condition.as_ref().map(|c| {
+                let mut p = vec![Piece::Text(format!("{}: ", words::words(lang).shown_if))];
+                p.extend(words::condition_words(survey, c, lang));
+                p
+            }),
+        }
+    }
+
+    /// The text and help as plain text, paragraphs apart.
+    pub fn plain(&self) -> String {
+        [&self.text, &self.help]
+            .into_iter()
+            .flatten()
+            .map(|r| r.plain.as_str())
+            .collect::<Vec<_>>()
+            .join("\n\n")
+    }
+}
+
+/// The display texts of a survey by where an analyst reads them: before
+/// the next element with flat columns in their section (by that element's
+/// name), or, with none after them, at the end of their section (by the
+/// section's name).
+#[derive(Debug, Default)]
+pub struct Displays<'a> {
+    pub before: BTreeMap<&'a str, Vec<&'a Element>>,
+    pub after: BTreeMap<&'a str, Vec<&'a Element>>,
+}
+
+pub fn displays(survey: &Survey) -> Displays<'_> {
+    let mut out = Displays::default();
+    for s in &survey.sections {
+        let mut pending = Vec::new();
+        for e in &s.elements {
+            if e.kind == ElementKind::Display {
+                pending.push(e);
+            } else if !e.variables.is_empty() && !pending.is_empty() {
+                out.before
+                    .entry(e.name.as_str())
+                    .or_default()
+                    .append(&mut pending);
+            }
+        }
+        if !pending.is_empty() {
+            out.after.insert(s.name.as_str(), pending);
+        }
+    }
+    out
+}
+
+/// The answer rules of a column beyond its values: bounds of a number,
+/// decimals, a text's maximum length, how many options of a multiple
+/// choice may be chosen and which are chosen alone, a required answer.
+/// Only what the survey declares (and a text's maximum length, which
+/// always has a default).
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Limits {
+    pub min: Option<serde_json::Number>,
+    pub max: Option<serde_json::Number>,
+    pub decimals: Option<u32>,
+    pub max_length: Option<u32>,
+    /// A multiple choice's `min` and `max`: options chosen.
+    pub min_selected: Option<serde_json::Number>,
+    pub max_selected: Option<serde_json::Number>,
+    /// A multiple choice's exclusive options, with their labels.
+    pub exclusive: Vec<Value>,
+    pub required: bool,
+}
+
+impl Limits {
+    pub fn is_empty(&self) -> bool {
+        *self == Limits::default()
+    }
+
+    /// As stable tokens, space-separated (CSV, SPSS attribute, DDI note):
+    /// `min(0) max(100) decimals(3)`, `max_length(2000)`,
+    /// `min_selected(1) max_selected(5) exclusive(99)`, `required`.
+    pub fn token(&self) -> String {
+        let mut out: Vec<String> = Vec::new();
+        let mut num = |k: &str, n: &Option<serde_json::Number>| {
+            if let Some(n) = n {
+                out.push(format!("{k}({n})"));
+            }
+        };
+        num("min", &self.min);
+        num("max", &self.max);
+        num("min_selected", &self.min_selected);
+        num("max_selected", &self.max_selected);
+        if let Some(d) = self.decimals {
+            out.push(format!("decimals({d})"));
+        }
+        if let Some(n) = self.max_length {
+            out.push(format!("max_length({n})"));
+        }
+        if !self.exclusive.is_empty() {
+            let codes: Vec<String> = self.exclusive.iter().map(|v| v.code.to_string()).collect();
+            out.push(format!("exclusive({})", codes.join(" ")));
+        }
+        if self.required {
+            out.push("required".to_string());
+        }
+        out.join(" ")
+    }
 }
 
 /// A variable's wave lineage ([`crate::ir::Lineage`]) in words of one
@@ -382,6 +519,12 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
     let w = words::words(lang);
     let langs = &survey.languages;
     let mut out = Vec::new();
+    let shown = displays(survey);
+    let sections: BTreeMap<&str, &Section> = survey
+        .sections
+        .iter()
+        .map(|s| (s.name.as_str(), s))
+        .collect();
     for column in flat::columns(survey) {
         let format = spss_format(survey, &column);
         let Some(v) = column.variable else {
@@ -416,6 +559,10 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
                 disclosure: Disclosure::None,
                 format,
                 comparability: None,
+                section_note: None,
+                displays: Vec::new(),
+                allowed: Vec::new(),
+                limits: Limits::default(),
             });
             continue;
         };
@@ -484,6 +631,34 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
             }
             _ => level = Level::Nominal,
         }
+        let mut limits = Limits {
+            required: v.required,
+            ..Limits::default()
+        };
+        match column.kind {
+            ColumnKind::Integer | ColumnKind::Decimal => {
+                limits.min = v.min.clone();
+                limits.max = v.max.clone();
+                limits.decimals = v.decimals.filter(|_| column.kind == ColumnKind::Decimal);
+            }
+            ColumnKind::Text { max_length } => limits.max_length = max_length,
+            ColumnKind::Flag { .. } if v.kind == VariableKind::Multiple => {
+                limits.min_selected = v.min.clone();
+                limits.max_selected = v.max.clone();
+                for o in list.map(|l| l.options.as_slice()).unwrap_or_default() {
+                    if o.exclusive {
+                        let r = o.label.as_ref().and_then(|t| rich(t, lang, langs));
+                        limits.exclusive.push(Value {
+                            code: o.code,
+                            label: r.as_ref().map(|r| r.plain.clone()),
+                            markup: r.map(|r| r.markup),
+                            missing: o.missing.then_some(MissingKind::Declared),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
         if column.kind.is_numeric() {
             if v.condition.is_some() {
                 missing.push(plain_missing(
@@ -528,6 +703,22 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
             disclosure: v.disclosure,
             format,
             comparability: Comparability::of(v, lang, langs),
+            section_note: sections
+                .get(v.section.as_str())
+                .and_then(|s| s.note.as_ref())
+                .and_then(|t| rich(t, lang, langs)),
+            displays: shown
+                .before
+                .get(v.element.as_str())
+                .into_iter()
+                .flatten()
+                .map(|d| DisplayText::of(survey, d, lang))
+                .collect(),
+            allowed: match v.kind {
+                VariableKind::Hidden => v.values.clone(),
+                _ => Vec::new(),
+            },
+            limits,
         });
     }
     out

@@ -35,6 +35,8 @@ pub const NAME_BYTES: usize = 64;
 const PIECE_BYTES: usize = 160;
 /// Lines of name lists wrap after this many bytes.
 const LINE_BYTES: usize = 78;
+/// SPSS's limit for a line of the dataset's documents, in bytes.
+pub const DOCUMENT_LINE_BYTES: usize = 80;
 
 /// The syntax of one language, and the warnings for labels SPSS cannot
 /// hold.
@@ -259,7 +261,135 @@ pub fn codebook(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> (String, 
         }
         out.push_str(".\n");
     }
+
+    // VARIABLE ATTRIBUTE: the answer limits as tokens; the columns of one
+    // variable with the same limits share one subcommand.
+    let limited: Vec<&Entry<'_>> = entries.iter().filter(|e| !e.limits.is_empty()).collect();
+    if !limited.is_empty() {
+        out.push_str("\nVARIABLE ATTRIBUTE\n");
+        let same = |a: &&Entry<'_>, b: &&Entry<'_>| {
+            a.variable.map(|v| &v.name) == b.variable.map(|v| &v.name) && a.limits == b.limits
+        };
+        for (i, run) in runs(&limited, same).into_iter().enumerate() {
+            let names: Vec<&str> = run.iter().map(|e| e.name).collect();
+            out.push_str(if i == 0 { "  " } else { "  /" });
+            out.push_str(&format!("VARIABLES={}\n", wrap_names(&names, 6)));
+            out.push_str(&format!(
+                "    ATTRIBUTE=lomake_limits({})\n",
+                literal(&clean(&run[0].limits.token()), 6)
+            ));
+        }
+        out.push_str(".\n");
+    }
+
+    // ADD DOCUMENT: the researcher notes of the survey and its sections and
+    // the display texts, in questionnaire order, as the dataset's documents
+    // (DISPLAY DOCUMENTS; saved in a `.sav`).
+    let lines = document_lines(survey, entries, lang);
+    if !lines.is_empty() {
+        out.push_str("\nADD DOCUMENT\n");
+        for (i, line) in lines.iter().enumerate() {
+            out.push_str("  ");
+            out.push_str(&literal(line, 2));
+            if i + 1 == lines.len() {
+                out.push('.');
+            }
+            out.push('\n');
+        }
+    }
     (out, warnings)
+}
+
+/// The documents' lines: a heading line for each researcher note and
+/// display text, its text in lines of at most [`DOCUMENT_LINE_BYTES`], an
+/// empty line between them.
+fn document_lines(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> Vec<String> {
+    let w = words::words(lang);
+    let langs = &survey.languages;
+    let mut blocks: Vec<Vec<String>> = Vec::new();
+    let text_block = |heading: String, texts: &[&str]| {
+        let mut lines = wrap(&clean(&heading), DOCUMENT_LINE_BYTES);
+        for t in texts {
+            for paragraph in t.split("\n\n") {
+                lines.extend(wrap(&clean(paragraph), DOCUMENT_LINE_BYTES));
+            }
+        }
+        lines
+    };
+    if let Some(note) = &survey.note {
+        let note = text_of(note, lang, langs);
+        blocks.push(text_block(format!("{}:", w.researcher_note), &[&note]));
+    }
+    let display = |d: &super::DisplayText<'_>, before: Option<&str>| {
+        let mut heading = format!("{}: {}", w.display, d.name);
+        if let Some(q) = before {
+            heading.push_str(&format!(" ({} {q})", w.before_question));
+        }
+        let shown_if = d.shown_if.as_ref().map(|p| words::plain(p));
+        let texts: Vec<&str> = [
+            d.text.as_ref().map(|r| r.plain.as_str()),
+            d.help.as_ref().map(|r| r.plain.as_str()),
+            shown_if.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect();
+        text_block(heading, &texts)
+    };
+    let shown = super::displays(survey);
+    let by_section = super::by_section(entries, |e| e.section);
+    for s in &survey.sections {
+        let title = text_of(&s.title, lang, langs);
+        if let Some(note) = &s.note {
+            let note = text_of(note, lang, langs);
+            let heading = format!("{}: {title} ({})", w.section_note, s.name);
+            blocks.push(text_block(heading, &[&note]));
+        }
+        let mut previous: Option<&str> = None;
+        for e in by_section.get(s.name.as_str()).into_iter().flatten() {
+            let element = e.variable.map(|v| v.element.as_str());
+            if element != previous {
+                for d in &e.displays {
+                    blocks.push(display(d, element));
+                }
+            }
+            previous = element;
+        }
+        for d in shown.after.get(s.name.as_str()).into_iter().flatten() {
+            blocks.push(display(&super::DisplayText::of(survey, d, lang), None));
+        }
+    }
+    blocks.join(&String::new())
+}
+
+/// `s` in lines of at most `limit` bytes, broken at spaces (a longer word
+/// at a character boundary); no line for an empty text.
+pub fn wrap(s: &str, limit: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    for word in s.split(' ').filter(|w| !w.is_empty()) {
+        let mut word = word;
+        if !line.is_empty() && line.len() + 1 + word.len() > limit {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        while line.len() + word.len() > limit {
+            let mut cut = limit - line.len();
+            while !word.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            line.push_str(&word[..cut]);
+            lines.push(std::mem::take(&mut line));
+            word = &word[cut..];
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
 }
 
 /// The `MISSING VALUES` specification of a numeric column, and a warning
@@ -476,6 +606,16 @@ mod tests {
     fn clean_joins_lines() {
         assert_eq!(clean("a\n\n  b\tc"), "a b c");
         assert_eq!(clean("a\tb"), "a b");
+    }
+
+    #[test]
+    fn document_lines_fit() {
+        assert_eq!(wrap("a bb  ccc", 4), ["a bb", "ccc"]);
+        assert_eq!(wrap("", 80), Vec::<String>::new());
+        let long = format!("x {}", "ä".repeat(50));
+        let lines = wrap(&long, 80);
+        assert!(lines.iter().all(|l| l.len() <= 80), "{lines:?}");
+        assert_eq!(lines.concat(), format!("x{}", "ä".repeat(50)));
     }
 
     #[test]

@@ -59,6 +59,10 @@ pub struct Labels {
     pub unit: String,
     pub max_length: String,
     pub comparability: String,
+    pub display: String,
+    pub selections: String,
+    pub exclusive: String,
+    pub required: String,
 }
 
 #[derive(Serialize)]
@@ -70,6 +74,21 @@ pub struct SectionView {
     pub note: Option<String>,
     pub asked_if: Option<String>,
     pub entries: Vec<EntryView>,
+    /// Display texts after the section's last question.
+    pub displays: Vec<DisplayView>,
+}
+
+/// A display text (`display`), rendered.
+#[derive(Serialize)]
+pub struct DisplayView {
+    /// The element's name as code.
+    pub name: String,
+    /// The fragment id (`d-<name>`).
+    pub anchor: String,
+    pub text: Option<String>,
+    pub help: Option<String>,
+    /// "Shown if: …", when it has a condition.
+    pub shown_if: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -100,6 +119,17 @@ pub struct EntryView {
     pub note: Option<String>,
     /// The wave lineage in words.
     pub comparability: Option<String>,
+    /// The display texts read just before this question: on the first
+    /// column of the question only.
+    pub displays: Vec<DisplayView>,
+    /// The values a string column may hold, as code.
+    pub allowed: Option<String>,
+    /// How many options of a multiple choice may be chosen, in words.
+    pub selections: Option<String>,
+    /// The exclusive options of a multiple choice, with their codes.
+    pub exclusive: Option<String>,
+    /// "yes" when an answer is required.
+    pub required: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -130,6 +160,26 @@ fn value(r: &dyn Render, v: &Value, lang: &str) -> ValueView {
             })
         }),
     }
+}
+
+fn display(r: &dyn Render, d: &super::DisplayText<'_>) -> DisplayView {
+    DisplayView {
+        name: r.pieces(&[Piece::Name(d.name.to_string())]),
+        anchor: format!("d-{}", d.name),
+        text: d.text.as_ref().map(|x| r.rich(x)),
+        help: d.help.as_ref().map(|x| r.rich(x)),
+        shown_if: d.shown_if.as_ref().map(|p| r.pieces(p)),
+    }
+}
+
+/// "at least 1, at most 5", or one of them.
+fn selections(l: &super::Limits, lang: &str) -> Option<String> {
+    let w = words::words(lang);
+    let parts: Vec<String> = [(w.at_least, &l.min_selected), (w.at_most, &l.max_selected)]
+        .into_iter()
+        .filter_map(|(word, n)| n.as_ref().map(|n| format!("{word} {n}")))
+        .collect();
+    (!parts.is_empty()).then(|| parts.join(", "))
 }
 
 pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) -> View {
@@ -172,7 +222,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             });
         }
     }
-    let entry = |e: &Entry<'_>| {
+    let entry = |e: &Entry<'_>, first_of_element: bool| {
         let v = e.variable;
         let num = |n: Option<&serde_json::Number>| n.map(|n| n.to_string());
         let range = v.and_then(|v| {
@@ -215,6 +265,31 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             disclosure: e.disclosure_words(lang).map(t),
             note: e.note.as_ref().map(|x| r.rich(x)),
             comparability: e.comparability.as_ref().map(|c| comparability(r, c)),
+            displays: if first_of_element {
+                e.displays.iter().map(|d| display(r, d)).collect()
+            } else {
+                Vec::new()
+            },
+            allowed: (!e.allowed.is_empty()).then(|| {
+                e.allowed
+                    .iter()
+                    .map(|a| r.pieces(&[Piece::Name(a.clone())]))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            selections: selections(&e.limits, lang).map(|x| t(&x)),
+            exclusive: (!e.limits.exclusive.is_empty()).then(|| {
+                e.limits
+                    .exclusive
+                    .iter()
+                    .map(|x| {
+                        let v = value(r, x, lang);
+                        format!("{} ({})", v.label, v.code)
+                    })
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            }),
+            required: e.limits.required.then(|| t(w.yes)),
         }
     };
     let mut sections = vec![SectionView {
@@ -227,9 +302,11 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
         entries: entries
             .iter()
             .filter(|e| e.variable.is_none())
-            .map(entry)
+            .map(|e| entry(e, false))
             .collect(),
+        displays: Vec::new(),
     }];
+    let shown = super::displays(survey);
     let by_section = super::by_section(entries, |e| e.section);
     for s in &survey.sections {
         sections.push(SectionView {
@@ -242,11 +319,27 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
                 .condition
                 .as_ref()
                 .map(|c| r.pieces(&words::asked_if(survey, Some(c), lang))),
-            entries: by_section
+            entries: {
+                // Display texts go before the first column of their question.
+                let mut previous: Option<&str> = None;
+                by_section
+                    .get(s.name.as_str())
+                    .into_iter()
+                    .flatten()
+                    .map(|e| {
+                        let element = e.variable.map(|v| v.element.as_str());
+                        let first = element != previous;
+                        previous = element;
+                        entry(e, first)
+                    })
+                    .collect()
+            },
+            displays: shown
+                .after
                 .get(s.name.as_str())
                 .into_iter()
                 .flatten()
-                .map(|e| entry(e))
+                .map(|d| display(r, &super::DisplayText::of(survey, d, lang)))
                 .collect(),
         });
     }
@@ -276,6 +369,10 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             unit: t(w.unit),
             max_length: t(w.max_length),
             comparability: t(w.comparability),
+            display: t(w.display),
+            selections: t(w.selections),
+            exclusive: t(w.exclusive),
+            required: t(w.required),
         },
         meta,
         sections,
