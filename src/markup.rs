@@ -32,6 +32,22 @@ pub enum MarkupIssue {
     },
     /// `[text](href` without the `)` that ends the address.
     UnclosedLink,
+    /// A link address with white space or a control character in it.
+    SpaceInLink {
+        href: String,
+    },
+}
+
+/// A link's address as written between its parentheses: trimmed, escapes
+/// read (`\)` is a parenthesis), and its problems noted.
+fn link_target(written: &str, issues: &mut Vec<MarkupIssue>) -> String {
+    let href = unescape(written.trim());
+    if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
+        issues.push(MarkupIssue::BadLink { href: href.clone() });
+    } else if href.chars().any(|c| c.is_whitespace() || c.is_control()) {
+        issues.push(MarkupIssue::SpaceInLink { href: href.clone() });
+    }
+    href
 }
 
 /// Link schemes a text may use.
@@ -268,13 +284,13 @@ trait Sink {
     /// The content of an element starts.
     fn open(&mut self);
     /// The element opened last ends.
-    fn close(&mut self, element: Element<'_>);
+    fn close(&mut self, element: Element);
 }
 
-enum Element<'a> {
+enum Element {
     Em,
     Strong,
-    Link { href: &'a str },
+    Link { href: String },
 }
 
 /// Builds the inline tree: `open` starts a new list of content, `close`
@@ -300,15 +316,12 @@ impl Sink for TreeSink {
         self.outer.push(std::mem::take(&mut self.out));
     }
 
-    fn close(&mut self, element: Element<'_>) {
+    fn close(&mut self, element: Element) {
         let content = std::mem::replace(&mut self.out, self.outer.pop().unwrap_or_default());
         self.out.push(match element {
             Element::Em => Inline::Em { content },
             Element::Strong => Inline::Strong { content },
-            Element::Link { href } => Inline::Link {
-                href: href.to_string(),
-                content,
-            },
+            Element::Link { href } => Inline::Link { href, content },
         });
     }
 }
@@ -328,7 +341,7 @@ impl Sink for PlainSink {
         self.nodes = true;
     }
 
-    fn close(&mut self, _: Element<'_>) {}
+    fn close(&mut self, _: Element) {}
 }
 
 /// Index of the first unescaped occurrence of `pat` (`*` or `**`) at or
@@ -510,16 +523,9 @@ fn inline_into<S: Sink>(text: &str, links: bool, issues: &mut Vec<MarkupIssue>, 
                 }
                 match link {
                     Some((mid, close)) => {
-                        let href = text[mid + 2..close].trim();
-                        if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
-                            issues.push(MarkupIssue::BadLink {
-                                href: href.to_string(),
-                            });
-                        }
+                        let href = link_target(&text[mid + 2..close], issues);
                         if crate::bytes::is_blank(&text[i + 1..mid]) {
-                            issues.push(MarkupIssue::EmptyLink {
-                                href: href.to_string(),
-                            });
+                            issues.push(MarkupIssue::EmptyLink { href: href.clone() });
                         }
                         sink.open();
                         inline_into(&text[i + 1..mid], false, issues, sink);
@@ -632,6 +638,40 @@ mod tests {
     }
 
     #[test]
+    fn link_targets_read_escapes_and_refuse_white_space() {
+        let (p, issues) = parse(r#"[w](https://x.fi/Foo_\(bar\)) [q](https://x.fi/?q=a\"b)"#);
+        let hrefs: Vec<&str> = p[0]
+            .iter()
+            .filter_map(|i| match i {
+                Inline::Link { href, .. } => Some(href.as_str()),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(hrefs, ["https://x.fi/Foo_(bar)", "https://x.fi/?q=a\"b"]);
+        assert!(issues.is_empty(), "{issues:?}");
+        let (_, issues) = parse("[sp](https://x.fi/a b) [t](https://x.fi/a\tb)");
+        assert_eq!(
+            issues,
+            [
+                MarkupIssue::SpaceInLink {
+                    href: "https://x.fi/a b".into()
+                },
+                MarkupIssue::SpaceInLink {
+                    href: "https://x.fi/a\tb".into()
+                }
+            ]
+        );
+        // A scheme not allowed is that problem alone.
+        let (_, issues) = parse("[x](javascript:a b)");
+        assert_eq!(
+            issues,
+            [MarkupIssue::BadLink {
+                href: "javascript:a b".into()
+            }]
+        );
+    }
+
+    #[test]
     fn link_href_with_parentheses() {
         let (p, issues) = parse("[w](https://en.wikipedia.org/wiki/Foo_(bar)) end");
         assert!(issues.is_empty());
@@ -706,7 +746,7 @@ mod tests {
     /// The character-by-character reader this module had before, kept as
     /// the reference the byte-wise one must agree with.
     mod reference {
-        use super::super::{Inline, LINK_SCHEMES, MarkupIssue};
+        use super::super::{Inline, MarkupIssue};
 
         pub(super) fn push_text(out: &mut Vec<Inline>, s: &str) {
             if let Some(Inline::Text { text }) = out.last_mut() {
@@ -836,10 +876,7 @@ mod tests {
                         match link {
                             Some((mid, close)) => {
                                 let href: String = chars[mid + 2..close].iter().collect();
-                                let href = href.trim().to_string();
-                                if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
-                                    issues.push(MarkupIssue::BadLink { href: href.clone() });
-                                }
+                                let href = super::link_target(&href, issues);
                                 if chars[i + 1..mid].iter().all(|c| c.is_whitespace()) {
                                     issues.push(MarkupIssue::EmptyLink { href: href.clone() });
                                 }

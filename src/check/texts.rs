@@ -232,6 +232,14 @@ impl Checker<'_> {
                         .help("links must start with https:, http: or mailto:"),
                 )
             }
+            MarkupIssue::SpaceInLink { href } => self.report(
+                Diagnostic::new(
+                    Code::BadLink,
+                    format!("link target `{href}` contains white space"),
+                )
+                .at(t.raw.span, "in this text")
+                .help("an address has no spaces: write `%20` for a space, or remove it"),
+            ),
             MarkupIssue::EmptyLink { href } => self.report(
                 Diagnostic::new(Code::EmptyLink, format!("the link to `{href}` has no text"))
                     .at(t.raw.span, "in this text")
