@@ -263,3 +263,19 @@ fn a_multi_line_text_can_hold_three_quotes() {
         "Write \"\"\" or \"\"\" here."
     );
 }
+
+/// A multiple choice's `min` above the options that can be chosen together
+/// (an exclusive option stands alone) refuses every substantive answer; it
+/// passed the check, and `lomake sample` then wrote invalid responses.
+#[test]
+fn an_unreachable_minimum_of_selections_is_an_error() {
+    let list = "list pets\n  option 1\n    en \"Cat\"\n  option 2\n    en \"Dog\"\n  option 99 missing exclusive\n    en \"Can't say\"\n";
+    let with_min = |min: u32| {
+        format!(
+            "{list}{}",
+            question("p", "multiple pets", &format!("  min {min}\n"))
+        )
+    };
+    assert!(codes(&with_min(2)).0.is_empty());
+    assert_eq!(codes(&with_min(3)).0, [Code::InvalidValue]);
+}

@@ -1230,7 +1230,7 @@ impl<'a> Checker<'a> {
         };
         // What this question needs of its list, without copying the list
         // (looked up once).
-        let (list, missing_codes, exclusive) =
+        let (list, missing_codes, exclusive, together) =
             match list_name.as_ref().and_then(|n| self.ir_lists.get(n)) {
                 Some(l) => (
                     Some(ListInfo {
@@ -1249,8 +1249,10 @@ impl<'a> Checker<'a> {
                         .map(|o| o.code)
                         .collect::<Vec<i64>>(),
                     l.options.iter().find(|o| o.exclusive).map(|o| o.code),
+                    // The options that can be chosen together.
+                    Some(l.options.iter().filter(|o| !o.exclusive).count()),
                 ),
-                None => (None, Vec::new(), None),
+                None => (None, Vec::new(), None, None),
             };
         // An exclusive option stands alone among several answers: a single
         // choice has only one answer anyway.
@@ -1315,6 +1317,25 @@ impl<'a> Checker<'a> {
                         .help("`max 5` allows at most five selections"),
                     );
                 }
+            }
+            // A minimum no respondent can reach (exclusive options stand
+            // alone): every substantive answer would be refused.
+            if let (Some(n), Some(together)) = (&min, together)
+                && n.3
+                && n.0 > together as f64
+            {
+                self.report(
+                    Diagnostic::new(
+                        Code::InvalidValue,
+                        format!(
+                            "`min {}` asks for more selections than the {together} option(s) that can be chosen together",
+                            n.1
+                        ),
+                    )
+                    .at(n.2, "cannot be reached")
+                    .note("an `exclusive` option is chosen alone, so it does not count")
+                    .help(format!("lower `min` to at most {together}, or add options")),
+                );
             }
         }
         if kind == ElementKind::Integer {
