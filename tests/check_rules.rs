@@ -279,3 +279,18 @@ fn an_unreachable_minimum_of_selections_is_an_error() {
     assert!(codes(&with_min(2)).0.is_empty());
     assert_eq!(codes(&with_min(3)).0, [Code::InvalidValue]);
 }
+
+/// An `other` option in the list of a scale or grid question had no text to
+/// specify and no `_other` variable, without a word: now E063. A single
+/// choice on the same list keeps its `_other` text.
+#[test]
+fn an_other_option_on_a_scale_or_grid_is_an_error() {
+    let list = "list withother\n  option 1\n    en \"A\"\n  option 9 other\n    en \"Other\"\n";
+    let (c, ir) = codes(&format!("{list}{}", question("s", "single withother", "")));
+    assert!(c.is_empty(), "{c:?}");
+    assert!(ir.unwrap().variable("s_other").is_some());
+    let (c, _) = codes(&format!("{list}{}", question("s", "scale withother", "")));
+    assert_eq!(c, [Code::BadOption]);
+    let grid = question("g", "grid withother", "  item a\n    en \"A\"\n");
+    assert_eq!(codes(&format!("{list}{grid}")).0, [Code::BadOption]);
+}

@@ -1285,6 +1285,22 @@ impl<'a> Checker<'a> {
                 ),
             );
         }
+        // A scale's or grid's answers are points on the scale: an "other"
+        // option there would have no text to specify (no `_other` variable).
+        if matches!(kind, ElementKind::Scale | ElementKind::Grid)
+            && let Some((code, _)) = list.as_ref().and_then(|l| l.others.first())
+        {
+            let at = item.list.as_ref().map_or(name_span, |l| l.span);
+            self.report(
+                Diagnostic::new(
+                    Code::BadOption,
+                    format!("option {code} is `other`, but `{name}` is a {kind_str} question"),
+                )
+                .at(at, "no text to specify here")
+                .note("only single and multiple choice questions get an `_other` text")
+                .help("drop `other` from the option, or make the question `single`"),
+            );
+        }
         let level = match kind {
             ElementKind::Integer | ElementKind::Decimal => Some(Level::Scale),
             ElementKind::Text | ElementKind::Longtext | ElementKind::Date => None,
