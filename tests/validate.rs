@@ -965,3 +965,23 @@ fn the_released_binary_reads_numbers_exactly_too() {
     let serde_json = deps.lines().find(|l| l.starts_with("serde_json")).unwrap();
     assert!(serde_json.contains("\"float_roundtrip\""), "{serde_json}");
 }
+
+/// A `.json` file that starts with a UTF-8 byte-order mark (as Windows tools
+/// write them) is read like one without, by `validate` and by `flatten`.
+#[test]
+fn a_json_file_with_a_byte_order_mark_is_read() {
+    let dir = std::env::temp_dir().join(format!("lomake-validate-bom-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("r.json");
+    let mut bytes = b"\xEF\xBB\xBF".to_vec();
+    bytes.extend(std::fs::read(format!("{FIXTURES}/valid-complete.json")).unwrap());
+    std::fs::write(&path, bytes).unwrap();
+    let p = path.to_str().unwrap();
+    let o = lomake(&["validate", BAROMETER, p]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    let csv = dir.join("r.csv");
+    let o = lomake(&["flatten", BAROMETER, p, "-o", csv.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o.stderr));
+    assert_eq!(std::fs::read_to_string(&csv).unwrap().lines().count(), 2);
+    std::fs::remove_dir_all(&dir).unwrap();
+}

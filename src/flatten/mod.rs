@@ -534,6 +534,8 @@ impl<'a, 's> Reader<'a, 's> {
 
     /// Reads a `.json` document: one response or an array of them.
     pub fn json(&mut self, reader: impl std::io::Read, name: &str) -> Result<(), Fatal> {
+        let reader = crate::validate::without_bom(reader)
+            .map_err(|e| Fatal(format!("cannot read {name}: {e}")))?;
         let mut de = serde_json::Deserializer::from_reader(reader);
         let mut fatal = None;
         let result = Top {

@@ -897,6 +897,18 @@ fn quote(s: &str) -> String {
 }
 
 /// A JSON value for messages, shortened when long.
+/// A reader of a `.json` file without the UTF-8 byte-order mark that
+/// Windows tools write first (JSON itself has none; `.jsonl` lines skip it
+/// too).
+pub fn without_bom<R: std::io::Read>(reader: R) -> std::io::Result<std::io::BufReader<R>> {
+    use std::io::BufRead;
+    let mut reader = std::io::BufReader::new(reader);
+    if reader.fill_buf()?.starts_with(b"\xEF\xBB\xBF") {
+        reader.consume(3);
+    }
+    Ok(reader)
+}
+
 fn short_json(v: &Value) -> String {
     match v {
         Value::String(s) => quote(s),
@@ -1104,6 +1116,8 @@ impl<'v, 's> Session<'v, 's> {
 
     /// Checks a `.json` document from a reader: one response or an array.
     pub fn json(&mut self, reader: impl std::io::Read, name: &str) -> Result<(), FileError> {
+        let reader =
+            without_bom(reader).map_err(|e| FileError(format!("cannot read {name}: {e}")))?;
         let mut de = serde_json::Deserializer::from_reader(reader);
         let result = Top {
             session: &mut *self,
