@@ -1,6 +1,8 @@
 //! Texts: indentation stripping for multi-line texts, and the inline markup
 //! (`*em*`, `**strong**`, `[text](https://…)`, `\` escapes).
 
+use std::borrow::Cow;
+
 use serde::{Deserialize, Serialize};
 
 use crate::bytes::find_any;
@@ -40,12 +42,21 @@ pub enum MarkupIssue {
 
 /// A link's address as written between its parentheses: trimmed, escapes
 /// read (`\)` is a parenthesis), and its problems noted.
-fn link_target(written: &str, issues: &mut Vec<MarkupIssue>) -> String {
-    let href = unescape(written.trim());
+fn link_target<'a>(written: &'a str, issues: &mut Vec<MarkupIssue>) -> Cow<'a, str> {
+    let written = written.trim();
+    let href = if written.contains('\\') {
+        Cow::Owned(unescape(written))
+    } else {
+        Cow::Borrowed(written)
+    };
     if !LINK_SCHEMES.iter().any(|s| href.starts_with(s)) {
-        issues.push(MarkupIssue::BadLink { href: href.clone() });
+        issues.push(MarkupIssue::BadLink {
+            href: href.to_string(),
+        });
     } else if href.chars().any(|c| c.is_whitespace() || c.is_control()) {
-        issues.push(MarkupIssue::SpaceInLink { href: href.clone() });
+        issues.push(MarkupIssue::SpaceInLink {
+            href: href.to_string(),
+        });
     }
     href
 }
@@ -284,13 +295,13 @@ trait Sink {
     /// The content of an element starts.
     fn open(&mut self);
     /// The element opened last ends.
-    fn close(&mut self, element: Element);
+    fn close(&mut self, element: Element<'_>);
 }
 
-enum Element {
+enum Element<'a> {
     Em,
     Strong,
-    Link { href: String },
+    Link { href: Cow<'a, str> },
 }
 
 /// Builds the inline tree: `open` starts a new list of content, `close`
@@ -316,12 +327,15 @@ impl Sink for TreeSink {
         self.outer.push(std::mem::take(&mut self.out));
     }
 
-    fn close(&mut self, element: Element) {
+    fn close(&mut self, element: Element<'_>) {
         let content = std::mem::replace(&mut self.out, self.outer.pop().unwrap_or_default());
         self.out.push(match element {
             Element::Em => Inline::Em { content },
             Element::Strong => Inline::Strong { content },
-            Element::Link { href } => Inline::Link { href, content },
+            Element::Link { href } => Inline::Link {
+                href: href.into_owned(),
+                content,
+            },
         });
     }
 }
@@ -341,7 +355,7 @@ impl Sink for PlainSink {
         self.nodes = true;
     }
 
-    fn close(&mut self, _: Element) {}
+    fn close(&mut self, _: Element<'_>) {}
 }
 
 /// Index of the first unescaped occurrence of `pat` (`*` or `**`) at or
@@ -525,7 +539,9 @@ fn inline_into<S: Sink>(text: &str, links: bool, issues: &mut Vec<MarkupIssue>, 
                     Some((mid, close)) => {
                         let href = link_target(&text[mid + 2..close], issues);
                         if crate::bytes::is_blank(&text[i + 1..mid]) {
-                            issues.push(MarkupIssue::EmptyLink { href: href.clone() });
+                            issues.push(MarkupIssue::EmptyLink {
+                                href: href.to_string(),
+                            });
                         }
                         sink.open();
                         inline_into(&text[i + 1..mid], false, issues, sink);
@@ -876,7 +892,7 @@ mod tests {
                         match link {
                             Some((mid, close)) => {
                                 let href: String = chars[mid + 2..close].iter().collect();
-                                let href = super::link_target(&href, issues);
+                                let href = super::link_target(&href, issues).into_owned();
                                 if chars[i + 1..mid].iter().all(|c| c.is_whitespace()) {
                                     issues.push(MarkupIssue::EmptyLink { href: href.clone() });
                                 }
