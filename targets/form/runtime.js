@@ -157,7 +157,9 @@
       VARS.forEach(function (v) {
         if (v.condition && evaluate(v.condition, resp, missingOf) !== 'true') return;
         asked[v.name] = true;
-        if (v.kind === 'hidden') resp[v.name] = v.name === 'lang' ? DATA.lang : null;
+        // A hidden variable is set by the form: a language variable (whatever
+        // its name) holds the page's language.
+        if (v.kind === 'hidden') resp[v.name] = v.source === 'language' ? DATA.lang : null;
         else resp[v.name] = answers[v.name] === undefined ? null : answers[v.name];
       });
       return { resp: resp, asked: asked };

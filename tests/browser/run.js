@@ -22,6 +22,7 @@ const SURVEYS = {
   partnership_barometer_2020: 'surveys/partnership-barometer-2020.survey',
   hostile_form: 'tests/fixtures/form/hostile.survey',
   kinds: 'tests/fixtures/schema/kinds.survey',
+  form_edge: 'tests/fixtures/form/edge.survey',
 };
 const POST_URL = 'https://lomake.test/responses';
 
@@ -342,6 +343,19 @@ test('reload and language switch keep the answers and the page', async ({ contex
   const tr = await page.evaluate(() => window.lomake.response());
   eq(tr.lang, 'en', 'lang from a tampered link');
   collect('partnership_barometer_2023', 'en', tr);
+});
+
+test('a hidden language variable not named lang holds the page language, and routes', async ({ context }) => {
+  for (const lang of languages('form_edge')) {
+    const page = await context.newPage();
+    await page.goto(url('plain', 'form_edge', lang));
+    const r = await page.evaluate(() => window.lomake.response());
+    eq(r.kieli, lang, `${lang}: kieli`);
+    eq(await page.evaluate(() => document.getElementById('q-english').hidden), lang !== 'en', `${lang}: the question asked when kieli = "en" hidden`);
+    eq(Object.prototype.hasOwnProperty.call(r, 'english'), lang === 'en', `${lang}: english in the response`);
+    collect('form_edge', lang, r);
+    await page.close();
+  }
 });
 
 test('submit: a failing endpoint keeps the answers; retry succeeds, shows thanks and clears storage', async ({ context }) => {

@@ -459,6 +459,11 @@ pub fn data(survey: &Survey, lang: &str, options: &BuildOptions) -> serde_json::
             if v.required {
                 m.insert("required".into(), json!(true));
             }
+            // What sets a hidden variable: the language (`hidden <name>
+            // language`, the only source there is), whatever it is named.
+            if v.kind == VariableKind::Hidden {
+                m.insert("source".into(), json!("language"));
+            }
             serde_json::Value::Object(m)
         })
         .collect();
