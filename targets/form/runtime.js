@@ -365,10 +365,14 @@
         }
         case 'date':
           return isDate(String(a)) ? null : ui('err_date');
-        case 'multiple':
+        case 'multiple': {
+          // An exclusive option ("can't say") stands alone: no minimum then.
+          var ex = v.exclusive || [];
+          var alone = a.some(function (x) { return ex.indexOf(x) >= 0; });
           if (v.max !== undefined && a.length > v.max) return ui('max_choices', v.max);
-          if (v.min !== undefined && a.length < v.min) return ui('min_choices', v.min);
+          if (v.min !== undefined && a.length < v.min && !alone) return ui('min_choices', v.min);
           return null;
+        }
       }
       return null;
     }

@@ -358,6 +358,32 @@ test('a hidden language variable not named lang holds the page language, and rou
   }
 });
 
+test('a minimum selection does not apply when an exclusive option is chosen; the rule shows min and max', async ({ context }) => {
+  const rules = { fi: 'Valitse 2–3.', sv: 'Välj 2–3.', en: 'Choose 2 to 3.' };
+  for (const lang of languages('form_edge')) {
+    const page = await context.newPage();
+    await page.goto(url('plain', 'form_edge', lang));
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    eq(await page.textContent('#rule-picks'), rules[lang], `${lang}: the rule`);
+    await page.evaluate(() => document.addEventListener('lomake:submit', (e) => { e.preventDefault(); window.__sent = e.detail.response; }));
+    await page.click('[data-action=next]');
+    await page.check('#picks-1');
+    await page.click('button[type=submit]');
+    assert(await page.locator('#err-picks').isVisible(), `${lang}: one pick accepted`);
+    assert(!(await page.evaluate(() => window.__sent)), `${lang}: submitted with one pick`);
+    await page.check('#picks-99');
+    assert(!(await page.isChecked('#picks-1')), `${lang}: the exclusive option did not untick the others`);
+    await page.click('button[type=submit]');
+    const r = await page.evaluate(() => window.__sent);
+    assert(r, `${lang}: "can't say" alone not accepted: ${await page.textContent('#err-picks')}`);
+    eq(r.picks, [99], `${lang}: picks`);
+    assert(await page.locator('#err-picks').isHidden(), `${lang}: error still shown`);
+    collect('form_edge', lang, r);
+    await page.close();
+  }
+});
+
 test('submit: a failing endpoint keeps the answers; retry succeeds, shows thanks and clears storage', async ({ context }) => {
   let status = 500;
   const posts = [];

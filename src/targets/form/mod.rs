@@ -370,9 +370,7 @@ fn element_view(survey: &Survey, e: &Element, lang: &str) -> Option<ElementView>
         ElementKind::Single | ElementKind::Scale if e.dropdown => "dropdown",
         ElementKind::Single | ElementKind::Scale => "single",
         ElementKind::Multiple => {
-            if let Some(max) = main.and_then(|v| v.max.as_ref()) {
-                view.rule = Some(ui::text(lang, "max_choices").replace("{n}", &max.to_string()));
-            }
+            view.rule = main.and_then(|v| choices_rule(v, lang));
             "multiple"
         }
         ElementKind::Grid => {
@@ -398,6 +396,28 @@ fn element_view(survey: &Survey, e: &Element, lang: &str) -> Option<ElementView>
         ElementKind::Date => "date",
     };
     Some(view)
+}
+
+/// The note on how many options to choose: "Choose 2 to 3.", "Choose at
+/// least 2.", "Choose at most 3." (a minimum of 1 says nothing: an answer
+/// is at least one option; an exclusive option always stands alone).
+fn choices_rule(v: &Variable, lang: &str) -> Option<String> {
+    let min = v
+        .min
+        .as_ref()
+        .filter(|n| n.as_f64().is_some_and(|x| x > 1.0));
+    let (key, n, m) = match (min, v.max.as_ref()) {
+        (Some(n), Some(m)) if n.as_f64() == m.as_f64() => ("choices_exact", n, m),
+        (Some(n), Some(m)) => ("choices_range", n, m),
+        (Some(n), None) => ("min_choices", n, n),
+        (None, Some(m)) => ("max_choices", m, m),
+        (None, None) => return None,
+    };
+    Some(
+        ui::text(lang, key)
+            .replace("{n}", &n.to_string())
+            .replace("{m}", &m.to_string()),
+    )
 }
 
 fn number_input(v: &Variable, input: &mut BTreeMap<&'static str, String>) {

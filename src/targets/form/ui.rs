@@ -33,6 +33,8 @@ pub const KEYS: &[&str] = &[
     "download_text",
     "download_link",
     "restored",
+    "choices_range",
+    "choices_exact",
 ];
 
 /// One interface string in a language (English when the language has no
@@ -116,6 +118,8 @@ const FI: &[(&str, &str)] = &[
     ),
     ("download_link", "Lataa vastaukset (JSON)"),
     ("restored", "Aiemmat vastauksesi palautettiin."),
+    ("choices_range", "Valitse {n}–{m}."),
+    ("choices_exact", "Valitse {n}."),
 ];
 
 const SV: &[(&str, &str)] = &[
@@ -159,6 +163,8 @@ const SV: &[(&str, &str)] = &[
     ),
     ("download_link", "Ladda ner svaren (JSON)"),
     ("restored", "Dina tidigare svar har återställts."),
+    ("choices_range", "Välj {n}–{m}."),
+    ("choices_exact", "Välj {n}."),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -202,6 +208,8 @@ const EN: &[(&str, &str)] = &[
     ),
     ("download_link", "Download the answers (JSON)"),
     ("restored", "Your earlier answers were restored."),
+    ("choices_range", "Choose {n} to {m}."),
+    ("choices_exact", "Choose {n}."),
 ];
 
 #[cfg(test)]
