@@ -164,7 +164,8 @@ pub struct ElementView {
     pub inline: bool,
     pub options: Vec<OptionView>,
     pub items: Vec<ItemView>,
-    /// For `number`: `min`, `max`, `step`, `inputmode`; for `text`, `longtext`: nothing.
+    /// For `number`: `inputmode` (the input is a text field: the runtime
+    /// reads a decimal comma and checks the rules); for others: nothing.
     pub input: BTreeMap<&'static str, String>,
     pub unit: Option<Value>,
 }
@@ -420,21 +421,16 @@ fn choices_rule(v: &Variable, lang: &str) -> Option<String> {
     )
 }
 
+/// A number is typed in a text field, not `type="number"`: Chromium drops a
+/// decimal comma there (`1,5` becomes 15) and the field cannot tell a
+/// partial number from none. The runtime reads and checks what is typed.
 fn number_input(v: &Variable, input: &mut BTreeMap<&'static str, String>) {
-    if let Some(min) = &v.min {
-        input.insert("min", min.to_string());
-    }
-    if let Some(max) = &v.max {
-        input.insert("max", max.to_string());
-    }
-    let (step, mode) = match (v.kind, v.decimals) {
-        (VariableKind::Integer, _) => ("1".to_string(), "numeric"),
-        (_, Some(0)) => ("1".to_string(), "numeric"),
-        (_, Some(d)) => (format!("0.{}1", "0".repeat(d as usize - 1)), "decimal"),
-        (_, None) => ("any".to_string(), "decimal"),
+    let mode = match (v.kind, v.decimals) {
+        (VariableKind::Integer, _) | (_, Some(0)) => "numeric",
+        _ => "decimal",
     };
-    input.insert("step", step);
     input.insert("inputmode", mode.to_string());
+    input.insert("autocomplete", "off".to_string());
 }
 
 /// The routing data of the page: everything the runtime needs, from the IR.

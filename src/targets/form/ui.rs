@@ -35,6 +35,7 @@ pub const KEYS: &[&str] = &[
     "restored",
     "choices_range",
     "choices_exact",
+    "err_decimal",
 ];
 
 /// One interface string in a language (English when the language has no
@@ -120,6 +121,7 @@ const FI: &[(&str, &str)] = &[
     ("restored", "Aiemmat vastauksesi palautettiin."),
     ("choices_range", "Valitse {n}–{m}."),
     ("choices_exact", "Valitse {n}."),
+    ("err_decimal", "Anna luku, esimerkiksi {n}."),
 ];
 
 const SV: &[(&str, &str)] = &[
@@ -165,6 +167,7 @@ const SV: &[(&str, &str)] = &[
     ("restored", "Dina tidigare svar har återställts."),
     ("choices_range", "Välj {n}–{m}."),
     ("choices_exact", "Välj {n}."),
+    ("err_decimal", "Ange ett tal, till exempel {n}."),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -210,6 +213,7 @@ const EN: &[(&str, &str)] = &[
     ("restored", "Your earlier answers were restored."),
     ("choices_range", "Choose {n} to {m}."),
     ("choices_exact", "Choose {n}."),
+    ("err_decimal", "Enter a number, for example {n}."),
 ];
 
 #[cfg(test)]
