@@ -272,6 +272,10 @@
         els.forEach(function (e) { if (e.checked) val = Number(e.value); });
       } else if (el.tagName === 'SELECT') {
         val = el.value === '' ? undefined : Number(el.value);
+      } else if (el.type === 'date') {
+        // A partly typed date has no value: the browser says so.
+        if (el.validity && el.validity.badInput) bad[v.name] = true;
+        val = el.value === '' ? undefined : el.value;
       } else if (numeric(v)) {
         val = el.value.trim() === '' ? undefined : parseNumber(el.value);
         if (val !== undefined && !isFinite(val)) { bad[v.name] = true; val = undefined; }
@@ -383,7 +387,10 @@
 
     function problem(v) {
       var a = answers[v.name];
-      if (bad[v.name]) return v.kind === 'integer' ? ui('err_integer') : ui('err_decimal', '2' + SEP.decimal + '5');
+      if (bad[v.name]) {
+        if (v.kind === 'date') return ui('err_date');
+        return v.kind === 'integer' ? ui('err_integer') : ui('err_decimal', '2' + SEP.decimal + '5');
+      }
       if (a === undefined) return v.required ? ui('err_required') : null;
       switch (v.kind) {
         case 'integer':
@@ -424,6 +431,12 @@
         else e.removeAttribute('aria-invalid');
       });
       return !message;
+    }
+
+    // Reads every control again: a partly typed date fires no event (its
+    // value stays empty), so Next and Submit look at what is there now.
+    function readAll() {
+      VARS.forEach(function (v) { if (v.kind !== 'hidden') read(v); });
     }
 
     // Checks the asked variables of some pages; shows the problems, moves
@@ -489,6 +502,7 @@
     }
 
     function submit() {
+      readAll();
       applyRouting();
       var all = PAGES.map(function (_, i) { return i; });
       if (!check(all)) return;
@@ -547,6 +561,7 @@
     form.addEventListener('change', onChange);
     form.addEventListener('input', onChange);
     next.addEventListener('click', function () {
+      readAll();
       applyRouting();
       if (!check([cur])) return;
       var act = activePages();

@@ -439,6 +439,31 @@ test('numbers: a decimal comma in Finnish, whole integers, errors in words, neve
   assert(await page.locator('#err-amount').isHidden(), 'en: error left');
 });
 
+test('a partly typed date is an error, not an empty answer', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(url('plain', 'form_edge', 'en'));
+    await page.evaluate(() => document.addEventListener('lomake:submit', (e) => { e.preventDefault(); window.__sent = e.detail.response; }));
+    await page.click('[data-action=next]');
+    await page.focus('#day');
+    await page.keyboard.type('0615'); // month and day, no year: no input event, an empty value
+    await page.click('button[type=submit]');
+    assert(!(await page.evaluate(() => window.__sent)), 'submitted with half a date');
+    assert(await page.locator('#err-day').isVisible(), 'no error shown');
+    eq(await page.textContent('#err-day'), 'Enter a date as YYYY-MM-DD.', 'error');
+    eq(await page.getAttribute('#day', 'aria-invalid'), 'true', 'aria-invalid');
+    eq(await page.evaluate(() => document.activeElement.id), 'day', 'focus');
+    await page.fill('#day', '2020-06-15');
+    assert(await page.locator('#err-day').isHidden(), 'error left after a whole date');
+    await page.click('button[type=submit]');
+    const r = await page.evaluate(() => window.__sent);
+    assert(r, 'not submitted with a whole date');
+    eq(r.day, '2020-06-15', 'date');
+    collect('form_edge', 'en', r);
+  } finally { await context.close(); }
+});
+
 test('submit: a failing endpoint keeps the answers; retry succeeds, shows thanks and clears storage', async ({ context }) => {
   let status = 500;
   const posts = [];
