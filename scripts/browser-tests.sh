@@ -59,7 +59,7 @@ t0=$(date +%s)
 cargo build --quiet --release || exit 2
 lomake="$PWD/target/release/lomake"
 "$lomake" --quiet build surveys/partnership-barometer-2023.survey surveys/partnership-barometer-2020.survey \
-  tests/fixtures/form/hostile.survey tests/fixtures/schema/kinds.survey --out "$out/plain" || exit 2
+  tests/fixtures/form/hostile.survey tests/fixtures/form/edge.survey tests/fixtures/schema/kinds.survey --out "$out/plain" || exit 2
 "$lomake" --quiet build surveys/partnership-barometer-2023.survey surveys/partnership-barometer-2020.survey \
   --submit-url https://lomake.test/responses --out "$out/post" || exit 2
 summary+=("ok     $(($(date +%s) - t0))s  build (release) and write the forms")

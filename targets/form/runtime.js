@@ -142,12 +142,47 @@
     var bad = {};       // variables whose input the browser could not read
     var cur = 0;        // index in PAGES
     var routed = { resp: {}, asked: {} };
+    var SEP = separators(DATA.lang);
 
     function missingOf(name) { return (BY[name] && BY[name].missing) || []; }
     function ui(key, n, m) {
       return String(DATA.ui[key] || '').replace('{n}', n).replace('{m}', m);
     }
     function byId(id) { return document.getElementById(id); }
+    function numeric(v) { return v.kind === 'integer' || v.kind === 'decimal'; }
+
+    // The page language's decimal and digit-group separators (CLDR, through
+    // Intl): numbers are shown with its decimal separator, and a typed comma
+    // or dot is a decimal separator unless the language groups digits with
+    // it (so "1,5" is 1.5 in Finnish and an error in English, never 15).
+    function separators(lang) {
+      var out = { decimal: '.', group: ',' };
+      try {
+        var parts = new Intl.NumberFormat(lang + '-u-nu-latn').formatToParts(1234567.5);
+        out.group = '';
+        parts.forEach(function (p) {
+          if (p.type === 'decimal') out.decimal = p.value === ',' ? ',' : '.';
+          if (p.type === 'group') out.group = p.value;
+        });
+      } catch (e) { /* no Intl: a dot only */ }
+      return out;
+    }
+
+    // A number as typed: digits with an optional sign, decimal separator
+    // and exponent; spaces may group the digits by three. NaN otherwise.
+    function parseNumber(text) {
+      var s = String(text).trim().replace(/^[\u2212\u2013]/, '-');
+      var m = /^([+-]?)(\d{1,3}(?:[ \u00a0\u202f]\d{3})+|\d*)(?:([.,])(\d*))?(?:[eE]([+-]?\d+))?$/.exec(s);
+      if (!m || !/\d/.test(m[2] + (m[4] || ''))) return NaN;
+      if (m[3] && m[3] === SEP.group) return NaN;
+      return Number(m[1] + m[2].replace(/[ \u00a0\u202f]/g, '') + (m[3] ? '.' + m[4] : '') +
+        (m[5] !== undefined ? 'e' + m[5] : ''));
+    }
+
+    function formatNumber(x) {
+      var s = String(x);
+      return SEP.decimal === ',' ? s.replace('.', ',') : s;
+    }
     function controls(name) { return form.querySelectorAll('[name="' + name + '"]'); }
 
     // Which variables are asked: conditions in questionnaire order on the
@@ -157,7 +192,9 @@
       VARS.forEach(function (v) {
         if (v.condition && evaluate(v.condition, resp, missingOf) !== 'true') return;
         asked[v.name] = true;
-        if (v.kind === 'hidden') resp[v.name] = v.name === 'lang' ? DATA.lang : null;
+        // A hidden variable is set by the form: a language variable (whatever
+        // its name) holds the page's language.
+        if (v.kind === 'hidden') resp[v.name] = v.source === 'language' ? DATA.lang : null;
         else resp[v.name] = answers[v.name] === undefined ? null : answers[v.name];
       });
       return { resp: resp, asked: asked };
@@ -235,9 +272,12 @@
         els.forEach(function (e) { if (e.checked) val = Number(e.value); });
       } else if (el.tagName === 'SELECT') {
         val = el.value === '' ? undefined : Number(el.value);
-      } else if (el.type === 'number') {
+      } else if (el.type === 'date') {
+        // A partly typed date has no value: the browser says so.
         if (el.validity && el.validity.badInput) bad[v.name] = true;
-        val = el.value === '' ? undefined : Number(el.value);
+        val = el.value === '' ? undefined : el.value;
+      } else if (numeric(v)) {
+        val = el.value.trim() === '' ? undefined : parseNumber(el.value);
         if (val !== undefined && !isFinite(val)) { bad[v.name] = true; val = undefined; }
       } else {
         val = el.value === '' ? undefined : el.value;
@@ -251,6 +291,7 @@
       els.forEach(function (e) {
         if (e.type === 'checkbox') e.checked = Array.isArray(val) && val.indexOf(Number(e.value)) >= 0;
         else if (e.type === 'radio') e.checked = val !== undefined && Number(e.value) === val;
+        else if (numeric(v)) e.value = typeof val === 'number' ? formatNumber(val) : '';
         else e.value = val === undefined ? '' : String(val);
       });
     }
@@ -346,7 +387,10 @@
 
     function problem(v) {
       var a = answers[v.name];
-      if (bad[v.name]) return ui(v.kind === 'integer' ? 'err_integer' : 'err_number');
+      if (bad[v.name]) {
+        if (v.kind === 'date') return ui('err_date');
+        return v.kind === 'integer' ? ui('err_integer') : ui('err_decimal', '2' + SEP.decimal + '5');
+      }
       if (a === undefined) return v.required ? ui('err_required') : null;
       switch (v.kind) {
         case 'integer':
@@ -363,10 +407,14 @@
         }
         case 'date':
           return isDate(String(a)) ? null : ui('err_date');
-        case 'multiple':
+        case 'multiple': {
+          // An exclusive option ("can't say") stands alone: no minimum then.
+          var ex = v.exclusive || [];
+          var alone = a.some(function (x) { return ex.indexOf(x) >= 0; });
           if (v.max !== undefined && a.length > v.max) return ui('max_choices', v.max);
-          if (v.min !== undefined && a.length < v.min) return ui('min_choices', v.min);
+          if (v.min !== undefined && a.length < v.min && !alone) return ui('min_choices', v.min);
           return null;
+        }
       }
       return null;
     }
@@ -383,6 +431,12 @@
         else e.removeAttribute('aria-invalid');
       });
       return !message;
+    }
+
+    // Reads every control again: a partly typed date fires no event (its
+    // value stays empty), so Next and Submit look at what is there now.
+    function readAll() {
+      VARS.forEach(function (v) { if (v.kind !== 'hidden') read(v); });
     }
 
     // Checks the asked variables of some pages; shows the problems, moves
@@ -448,6 +502,7 @@
     }
 
     function submit() {
+      readAll();
       applyRouting();
       var all = PAGES.map(function (_, i) { return i; });
       if (!check(all)) return;
@@ -506,6 +561,7 @@
     form.addEventListener('change', onChange);
     form.addEventListener('input', onChange);
     next.addEventListener('click', function () {
+      readAll();
       applyRouting();
       if (!check([cur])) return;
       var act = activePages();

@@ -22,6 +22,7 @@ const SURVEYS = {
   partnership_barometer_2020: 'surveys/partnership-barometer-2020.survey',
   hostile_form: 'tests/fixtures/form/hostile.survey',
   kinds: 'tests/fixtures/schema/kinds.survey',
+  form_edge: 'tests/fixtures/form/edge.survey',
 };
 const POST_URL = 'https://lomake.test/responses';
 
@@ -83,12 +84,16 @@ function pageRandomRun(seed) {
     for (let i = 0; i < n; i++) s += (i ? ' ' : '') + pick(WORDS);
     return Array.from(s).slice(0, max || 200).join('');
   };
-  const number = (el, v) => {
-    const min = el.min !== '' ? Number(el.min) : -1000, max = el.max !== '' ? Number(el.max) : 1000;
+  // A number within the rules, typed with a decimal comma half the time
+  // where the page's language writes one.
+  const comma = /^(fi|sv)$/.test(document.documentElement.lang);
+  const number = (v) => {
+    const min = v.min !== undefined ? v.min : -1000, max = v.max !== undefined ? v.max : 1000;
     const dec = v.kind === 'integer' ? 0 : (v.decimals !== undefined ? v.decimals : 2);
     const f = Math.pow(10, dec);
     const x = Math.round((min + rnd() * (max - min)) * f) / f;
-    return String(Math.min(max, Math.max(min, x)));
+    const s = String(Math.min(max, Math.max(min, x)));
+    return comma && rnd() < 0.5 ? s.replace('.', ',') : s;
   };
   const fill = () => {
     const page = [...document.querySelectorAll('.page')].find((p) => !p.hidden);
@@ -103,7 +108,7 @@ function pageRandomRun(seed) {
       if (el.type === 'radio') pick(els).click();
       else if (el.type === 'checkbox') els.forEach((b) => { if (rnd() < 0.35 && !b.disabled) b.click(); });
       else if (el.tagName === 'SELECT') { el.value = pick([...el.options]).value; fire(el); }
-      else if (el.type === 'number') { el.value = number(el, v); fire(el); }
+      else if (v && (v.kind === 'integer' || v.kind === 'decimal')) { el.value = number(v); fire(el); }
       else if (el.type === 'date') { el.value = `20${10 + Math.floor(rnd() * 15)}-0${1 + Math.floor(rnd() * 9)}-${10 + Math.floor(rnd() * 18)}`; fire(el); }
       else { el.value = text(v && v.max_length); fire(el); }
     }
@@ -171,7 +176,7 @@ test('semantics: tests/semantics/*.json against the evaluator inlined in the pag
   return `${bad.n} cases`;
 });
 
-for (const survey of ['partnership_barometer_2023', 'partnership_barometer_2020', 'kinds']) {
+for (const survey of ['partnership_barometer_2023', 'partnership_barometer_2020', 'kinds', 'form_edge']) {
   test(`random fills: ${survey}, every language, ${O.runs} runs each`, async ({ context }) => {
     let total = 0, steps = 0;
     const external = [];
@@ -181,14 +186,14 @@ for (const survey of ['partnership_barometer_2023', 'partnership_barometer_2020'
       const errors = [];
       page.on('pageerror', (e) => errors.push(String(e)));
       for (let i = 0; i < O.runs; i++) {
-        const seed = 1000 * (lang.charCodeAt(0) + lang.charCodeAt(1)) + i + (survey.endsWith('2020') ? 500000 : survey === 'kinds' ? 900000 : 0);
+        const seed = 1000 * (lang.charCodeAt(0) + lang.charCodeAt(1)) + i + (survey.endsWith('2020') ? 500000 : survey === 'kinds' ? 900000 : survey === 'form_edge' ? 700000 : 0);
         await page.goto(url('plain', survey, lang));
         await page.evaluate(() => localStorage.clear());
         await page.reload();
         const r = await page.evaluate(pageRandomRun, seed);
         assert(!r.error, `${lang} seed ${seed}: ${r.error}`);
         const resp = r.response;
-        assert(resp._status === 'complete' && resp.lang === lang && resp._survey === survey, `${lang} seed ${seed}: envelope ${JSON.stringify(resp).slice(0, 200)}`);
+        assert(resp._status === 'complete' && resp[survey === 'form_edge' ? 'kieli' : 'lang'] === lang && resp._survey === survey, `${lang} seed ${seed}: envelope ${JSON.stringify(resp).slice(0, 200)}`);
         for (const [k, v] of Object.entries(resp)) assert(!(Array.isArray(v) && v.length === 0), `${k} is []`);
         collect(survey, lang, resp);
         total++;
@@ -344,6 +349,121 @@ test('reload and language switch keep the answers and the page', async ({ contex
   collect('partnership_barometer_2023', 'en', tr);
 });
 
+test('a hidden language variable not named lang holds the page language, and routes', async ({ context }) => {
+  for (const lang of languages('form_edge')) {
+    const page = await context.newPage();
+    await page.goto(url('plain', 'form_edge', lang));
+    const r = await page.evaluate(() => window.lomake.response());
+    eq(r.kieli, lang, `${lang}: kieli`);
+    eq(await page.evaluate(() => document.getElementById('q-english').hidden), lang !== 'en', `${lang}: the question asked when kieli = "en" hidden`);
+    eq(Object.prototype.hasOwnProperty.call(r, 'english'), lang === 'en', `${lang}: english in the response`);
+    collect('form_edge', lang, r);
+    await page.close();
+  }
+});
+
+test('a minimum selection does not apply when an exclusive option is chosen; the rule shows min and max', async ({ context }) => {
+  const rules = { fi: 'Valitse 2–3.', sv: 'Välj 2–3.', en: 'Choose 2 to 3.' };
+  for (const lang of languages('form_edge')) {
+    const page = await context.newPage();
+    await page.goto(url('plain', 'form_edge', lang));
+    await page.evaluate(() => localStorage.clear());
+    await page.reload();
+    eq(await page.textContent('#rule-picks'), rules[lang], `${lang}: the rule`);
+    await page.evaluate(() => document.addEventListener('lomake:submit', (e) => { e.preventDefault(); window.__sent = e.detail.response; }));
+    await page.click('[data-action=next]');
+    await page.check('#picks-1');
+    await page.click('button[type=submit]');
+    assert(await page.locator('#err-picks').isVisible(), `${lang}: one pick accepted`);
+    assert(!(await page.evaluate(() => window.__sent)), `${lang}: submitted with one pick`);
+    await page.check('#picks-99');
+    assert(!(await page.isChecked('#picks-1')), `${lang}: the exclusive option did not untick the others`);
+    await page.click('button[type=submit]');
+    const r = await page.evaluate(() => window.__sent);
+    assert(r, `${lang}: "can't say" alone not accepted: ${await page.textContent('#err-picks')}`);
+    eq(r.picks, [99], `${lang}: picks`);
+    assert(await page.locator('#err-picks').isHidden(), `${lang}: error still shown`);
+    collect('form_edge', lang, r);
+    await page.close();
+  }
+});
+
+test('numbers: a decimal comma in Finnish, whole integers, errors in words, never another number, kept over a reload', async ({ context }) => {
+  const page = await context.newPage();
+  const change = async (id, text) => { await page.fill(id, text); await page.locator(id).dispatchEvent('change'); };
+  const resp = () => page.evaluate(() => window.lomake.response());
+  await page.goto(url('plain', 'form_edge', 'fi'));
+  await page.evaluate(() => localStorage.clear());
+  await page.reload();
+  await page.click('[data-action=next]');
+  eq(await page.getAttribute('#amount', 'inputmode'), 'decimal', 'decimal inputmode');
+  eq(await page.getAttribute('#count', 'inputmode'), 'numeric', 'integer inputmode');
+  assert((await page.getAttribute('#amount', 'aria-describedby')).split(' ').includes('err-amount'), 'error not described');
+  for (const [typed, want] of [['1,5', 1.5], ['1.5', 1.5], [' -0,25 ', -0.25], ['−3', -3], ['1 000,5', 1000.5], [',5', 0.5], ['12', 12]]) {
+    await change('#amount', typed);
+    eq((await resp()).amount, want, `fi: ${JSON.stringify(typed)}`);
+    assert(await page.locator('#err-amount').isHidden(), `fi: ${typed}: error shown`);
+  }
+  for (const typed of ['1,5,0', 'abc', '1,,5', '5 kg', '1 00', ',', '-']) {
+    await change('#amount', typed);
+    eq(await page.textContent('#err-amount'), 'Anna luku, esimerkiksi 2,5.', `fi: ${JSON.stringify(typed)}: error`);
+    eq(await page.getAttribute('#amount', 'aria-invalid'), 'true', `fi: ${typed}: aria-invalid`);
+    eq((await resp()).amount, null, `fi: ${JSON.stringify(typed)}: answer`);
+  }
+  await change('#count', '2,5');
+  eq(await page.textContent('#err-count'), 'Anna kokonaisluku.', 'fi: integer 2,5');
+  await change('#count', 'x');
+  eq(await page.textContent('#err-count'), 'Anna kokonaisluku.', 'fi: integer x');
+  await page.evaluate(() => document.addEventListener('lomake:submit', (e) => { e.preventDefault(); window.__sent = e.detail.response; }));
+  await page.click('button[type=submit]');
+  assert(!(await page.evaluate(() => window.__sent)), 'submitted with a bad number');
+  await change('#amount', '2,25');
+  await change('#count', '3');
+  await page.reload();
+  eq(await page.inputValue('#amount'), '2,25', 'decimal after reload');
+  eq(await page.inputValue('#count'), '3', 'integer after reload');
+  await page.evaluate(() => document.addEventListener('lomake:submit', (e) => { e.preventDefault(); window.__sent = e.detail.response; }));
+  await page.click('button[type=submit]');
+  const r = await page.evaluate(() => window.__sent);
+  assert(r, 'not submitted');
+  eq([r.amount, r.count], [2.25, 3], 'numbers submitted');
+  collect('form_edge', 'fi', r);
+  // In English the comma groups digits: "1,5" is neither 15 nor 1.5.
+  await page.goto(url('plain', 'form_edge', 'en'));
+  eq(await page.inputValue('#amount'), '2.25', 'decimal in English');
+  await change('#amount', '1,5');
+  eq(await page.textContent('#err-amount'), 'Enter a number, for example 2.5.', 'en: 1,5');
+  eq((await resp()).amount, null, 'en: 1,5');
+  await change('#amount', '1.5');
+  eq((await resp()).amount, 1.5, 'en: 1.5');
+  assert(await page.locator('#err-amount').isHidden(), 'en: error left');
+});
+
+test('a partly typed date is an error, not an empty answer', async ({ browser }) => {
+  const context = await browser.newContext({ locale: 'en-US' });
+  try {
+    const page = await context.newPage();
+    await page.goto(url('plain', 'form_edge', 'en'));
+    await page.evaluate(() => document.addEventListener('lomake:submit', (e) => { e.preventDefault(); window.__sent = e.detail.response; }));
+    await page.click('[data-action=next]');
+    await page.focus('#day');
+    await page.keyboard.type('0615'); // month and day, no year: no input event, an empty value
+    await page.click('button[type=submit]');
+    assert(!(await page.evaluate(() => window.__sent)), 'submitted with half a date');
+    assert(await page.locator('#err-day').isVisible(), 'no error shown');
+    eq(await page.textContent('#err-day'), 'Enter a date as YYYY-MM-DD.', 'error');
+    eq(await page.getAttribute('#day', 'aria-invalid'), 'true', 'aria-invalid');
+    eq(await page.evaluate(() => document.activeElement.id), 'day', 'focus');
+    await page.fill('#day', '2020-06-15');
+    assert(await page.locator('#err-day').isHidden(), 'error left after a whole date');
+    await page.click('button[type=submit]');
+    const r = await page.evaluate(() => window.__sent);
+    assert(r, 'not submitted with a whole date');
+    eq(r.day, '2020-06-15', 'date');
+    collect('form_edge', 'en', r);
+  } finally { await context.close(); }
+});
+
 test('submit: a failing endpoint keeps the answers; retry succeeds, shows thanks and clears storage', async ({ context }) => {
   let status = 500;
   const posts = [];
@@ -440,13 +560,13 @@ test('keyboard only: a form completed with Tab, Space, arrows, typing and Enter'
     if (await page.evaluate(() => !!window.__kb)) break;
     const el = await page.evaluate(() => {
       const e = document.activeElement;
-      return { tag: e.tagName, type: e.type || '', action: e.getAttribute('data-action') || '', checked: !!e.checked, value: e.value || '' };
+      return { tag: e.tagName, type: e.type || '', mode: e.getAttribute('inputmode') || '', action: e.getAttribute('data-action') || '', checked: !!e.checked, value: e.value || '' };
     });
     if (el.type === 'radio' && !el.checked) await page.keyboard.press('Space');
     else if (el.type === 'checkbox' && presses % 3 === 0) await page.keyboard.press('Space');
     else if (el.tag === 'SELECT' && !el.value) { await page.keyboard.press('ArrowDown'); await page.keyboard.press('ArrowDown'); }
+    else if ((el.mode === 'numeric' || el.mode === 'decimal') && !el.value) await page.keyboard.type('3');
     else if ((el.tag === 'TEXTAREA' || el.type === 'text') && !el.value) await page.keyboard.type('näppäimistö');
-    else if (el.type === 'number' && !el.value) await page.keyboard.type('3');
     else if (el.action === 'next' || el.type === 'submit') { await page.keyboard.press('Enter'); continue; }
     await page.keyboard.press('Tab');
   }

@@ -164,7 +164,8 @@ pub struct ElementView {
     pub inline: bool,
     pub options: Vec<OptionView>,
     pub items: Vec<ItemView>,
-    /// For `number`: `min`, `max`, `step`, `inputmode`; for `text`, `longtext`: nothing.
+    /// For `number`: `inputmode` (the input is a text field: the runtime
+    /// reads a decimal comma and checks the rules); for others: nothing.
     pub input: BTreeMap<&'static str, String>,
     pub unit: Option<Value>,
 }
@@ -370,9 +371,7 @@ fn element_view(survey: &Survey, e: &Element, lang: &str) -> Option<ElementView>
         ElementKind::Single | ElementKind::Scale if e.dropdown => "dropdown",
         ElementKind::Single | ElementKind::Scale => "single",
         ElementKind::Multiple => {
-            if let Some(max) = main.and_then(|v| v.max.as_ref()) {
-                view.rule = Some(ui::text(lang, "max_choices").replace("{n}", &max.to_string()));
-            }
+            view.rule = main.and_then(|v| choices_rule(v, lang));
             "multiple"
         }
         ElementKind::Grid => {
@@ -400,21 +399,38 @@ fn element_view(survey: &Survey, e: &Element, lang: &str) -> Option<ElementView>
     Some(view)
 }
 
-fn number_input(v: &Variable, input: &mut BTreeMap<&'static str, String>) {
-    if let Some(min) = &v.min {
-        input.insert("min", min.to_string());
-    }
-    if let Some(max) = &v.max {
-        input.insert("max", max.to_string());
-    }
-    let (step, mode) = match (v.kind, v.decimals) {
-        (VariableKind::Integer, _) => ("1".to_string(), "numeric"),
-        (_, Some(0)) => ("1".to_string(), "numeric"),
-        (_, Some(d)) => (format!("0.{}1", "0".repeat(d as usize - 1)), "decimal"),
-        (_, None) => ("any".to_string(), "decimal"),
+/// The note on how many options to choose: "Choose 2 to 3.", "Choose at
+/// least 2.", "Choose at most 3." (a minimum of 1 says nothing: an answer
+/// is at least one option; an exclusive option always stands alone).
+fn choices_rule(v: &Variable, lang: &str) -> Option<String> {
+    let min = v
+        .min
+        .as_ref()
+        .filter(|n| n.as_f64().is_some_and(|x| x > 1.0));
+    let (key, n, m) = match (min, v.max.as_ref()) {
+        (Some(n), Some(m)) if n.as_f64() == m.as_f64() => ("choices_exact", n, m),
+        (Some(n), Some(m)) => ("choices_range", n, m),
+        (Some(n), None) => ("min_choices", n, n),
+        (None, Some(m)) => ("max_choices", m, m),
+        (None, None) => return None,
     };
-    input.insert("step", step);
+    Some(
+        ui::text(lang, key)
+            .replace("{n}", &n.to_string())
+            .replace("{m}", &m.to_string()),
+    )
+}
+
+/// A number is typed in a text field, not `type="number"`: Chromium drops a
+/// decimal comma there (`1,5` becomes 15) and the field cannot tell a
+/// partial number from none. The runtime reads and checks what is typed.
+fn number_input(v: &Variable, input: &mut BTreeMap<&'static str, String>) {
+    let mode = match (v.kind, v.decimals) {
+        (VariableKind::Integer, _) | (_, Some(0)) => "numeric",
+        _ => "decimal",
+    };
     input.insert("inputmode", mode.to_string());
+    input.insert("autocomplete", "off".to_string());
 }
 
 /// The routing data of the page: everything the runtime needs, from the IR.
@@ -458,6 +474,11 @@ pub fn data(survey: &Survey, lang: &str, options: &BuildOptions) -> serde_json::
             }
             if v.required {
                 m.insert("required".into(), json!(true));
+            }
+            // What sets a hidden variable: the language (`hidden <name>
+            // language`, the only source there is), whatever it is named.
+            if v.kind == VariableKind::Hidden {
+                m.insert("source".into(), json!("language"));
             }
             serde_json::Value::Object(m)
         })

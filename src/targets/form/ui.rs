@@ -36,6 +36,9 @@ pub const KEYS: &[&str] = &[
     "download_text",
     "download_link",
     "restored",
+    "choices_range",
+    "choices_exact",
+    "err_decimal",
 ];
 
 /// One interface string in a language (English when the language has no
@@ -124,6 +127,9 @@ const FI: &[(&str, &str)] = &[
     ),
     ("download_link", "Lataa vastaukset (JSON)"),
     ("restored", "Aiemmat vastauksesi palautettiin."),
+    ("choices_range", "Valitse {n}–{m}."),
+    ("choices_exact", "Valitse {n}."),
+    ("err_decimal", "Anna luku, esimerkiksi {n}."),
 ];
 
 const SV: &[(&str, &str)] = &[
@@ -167,6 +173,9 @@ const SV: &[(&str, &str)] = &[
     ),
     ("download_link", "Ladda ner svaren (JSON)"),
     ("restored", "Dina tidigare svar har återställts."),
+    ("choices_range", "Välj {n}–{m}."),
+    ("choices_exact", "Välj {n}."),
+    ("err_decimal", "Ange ett tal, till exempel {n}."),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -210,6 +219,9 @@ const EN: &[(&str, &str)] = &[
     ),
     ("download_link", "Download the answers (JSON)"),
     ("restored", "Your earlier answers were restored."),
+    ("choices_range", "Choose {n} to {m}."),
+    ("choices_exact", "Choose {n}."),
+    ("err_decimal", "Enter a number, for example {n}."),
 ];
 
 #[cfg(test)]
