@@ -53,7 +53,9 @@ fn link_target<'a>(written: &'a str, issues: &mut Vec<MarkupIssue>) -> Cow<'a, s
         issues.push(MarkupIssue::BadLink {
             href: href.to_string(),
         });
-    } else if href.chars().any(|c| c.is_whitespace() || c.is_control()) {
+    } else if !href.bytes().all(|b| b.is_ascii_graphic())
+        && href.chars().any(|c| c.is_whitespace() || c.is_control())
+    {
         issues.push(MarkupIssue::SpaceInLink {
             href: href.to_string(),
         });
