@@ -437,3 +437,34 @@ fn a_language_with_subtags_gets_its_primary_languages_words() {
         "{schema}"
     );
 }
+
+/// Number fields are text fields (no `min`/`max` attributes): the range is
+/// a note under the question, with the page's decimal separator, that the
+/// field is described by.
+#[test]
+fn a_number_question_says_its_range() {
+    let dir = temp_dir("number-rule");
+    let survey_text = "survey s\n  version \"1\"\n  languages fi en\n  title fi \"K\" en \"S\"\n\nsection p\n  title fi \"P\" en \"P\"\n\nquestion d decimal\n  min 0.5\n  max 2.5\n  label fi \"D\" en \"D\"\n  text fi \"D?\" en \"D?\"\n\nquestion n integer\n  min 1\n  label fi \"N\" en \"N\"\n  text fi \"N?\" en \"N?\"\n\nquestion u decimal\n  label fi \"U\" en \"U\"\n  text fi \"U?\" en \"U?\"\n";
+    let path = dir.join("s.survey");
+    std::fs::write(&path, survey_text).unwrap();
+    let checked = check_file(&DiskLoader, &path, &CheckOptions::default()).unwrap();
+    assert!(checked.diagnostics.is_empty(), "{:#?}", checked.diagnostics);
+    let survey = checked.survey.unwrap();
+    let fi = html(&survey, "fi");
+    assert!(
+        fi.contains("<p class=\"help\" id=\"rule-d\">Anna luku väliltä 0,5–2,5.</p>"),
+        "{fi}"
+    );
+    assert!(fi.contains("aria-describedby=\"rule-d err-d\""), "{fi}");
+    let en = html(&survey, "en");
+    assert!(
+        en.contains("id=\"rule-d\">Enter a number from 0.5 to 2.5.</p>"),
+        "{en}"
+    );
+    assert!(
+        en.contains("id=\"rule-n\">Enter a number of at least 1.</p>"),
+        "{en}"
+    );
+    assert!(!en.contains("id=\"rule-u\""), "{en}");
+    assert!(en.contains("aria-describedby=\"err-u\""), "{en}");
+}

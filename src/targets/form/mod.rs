@@ -389,6 +389,7 @@ fn element_view(survey: &Survey, e: &Element, lang: &str) -> Option<ElementView>
         ElementKind::Integer | ElementKind::Decimal => {
             if let Some(v) = main {
                 number_input(v, &mut view.input);
+                view.rule = number_rule(v, lang);
             }
             "number"
         }
@@ -419,6 +420,27 @@ fn choices_rule(v: &Variable, lang: &str) -> Option<String> {
             .replace("{n}", &n.to_string())
             .replace("{m}", &m.to_string()),
     )
+}
+
+/// The note on the numbers allowed: "Enter a number from 18 to 120." (with
+/// the page language's decimal separator: "0,5" in Finnish and Swedish).
+/// The field has no `min` or `max` attribute (it is a text field), so this
+/// is where a respondent learns the range before typing.
+fn number_rule(v: &Variable, lang: &str) -> Option<String> {
+    let local = |n: &serde_json::Number| {
+        let s = n.to_string();
+        match crate::language::words(lang) {
+            crate::language::Words::Fi | crate::language::Words::Sv => s.replace('.', ","),
+            crate::language::Words::En => s,
+        }
+    };
+    let (key, n, m) = match (v.min.as_ref(), v.max.as_ref()) {
+        (Some(n), Some(m)) => ("number_range", local(n), local(m)),
+        (Some(n), None) => ("number_min", local(n), String::new()),
+        (None, Some(m)) => ("number_max", local(m), String::new()),
+        (None, None) => return None,
+    };
+    Some(ui::text(lang, key).replace("{n}", &n).replace("{m}", &m))
 }
 
 /// A number is typed in a text field, not `type="number"`: Chromium drops a

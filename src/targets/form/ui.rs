@@ -39,6 +39,9 @@ pub const KEYS: &[&str] = &[
     "choices_range",
     "choices_exact",
     "err_decimal",
+    "number_range",
+    "number_min",
+    "number_max",
 ];
 
 /// One interface string in a language (English when the language has no
@@ -130,6 +133,9 @@ const FI: &[(&str, &str)] = &[
     ("choices_range", "Valitse {n}–{m}."),
     ("choices_exact", "Valitse {n}."),
     ("err_decimal", "Anna luku, esimerkiksi {n}."),
+    ("number_range", "Anna luku väliltä {n}–{m}."),
+    ("number_min", "Anna luku, vähintään {n}."),
+    ("number_max", "Anna luku, enintään {n}."),
 ];
 
 const SV: &[(&str, &str)] = &[
@@ -176,6 +182,9 @@ const SV: &[(&str, &str)] = &[
     ("choices_range", "Välj {n}–{m}."),
     ("choices_exact", "Välj {n}."),
     ("err_decimal", "Ange ett tal, till exempel {n}."),
+    ("number_range", "Ange ett tal mellan {n} och {m}."),
+    ("number_min", "Ange ett tal, minst {n}."),
+    ("number_max", "Ange ett tal, högst {n}."),
 ];
 
 const EN: &[(&str, &str)] = &[
@@ -222,6 +231,9 @@ const EN: &[(&str, &str)] = &[
     ("choices_range", "Choose {n} to {m}."),
     ("choices_exact", "Choose {n}."),
     ("err_decimal", "Enter a number, for example {n}."),
+    ("number_range", "Enter a number from {n} to {m}."),
+    ("number_min", "Enter a number of at least {n}."),
+    ("number_max", "Enter a number of at most {n}."),
 ];
 
 #[cfg(test)]
