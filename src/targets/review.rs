@@ -293,7 +293,7 @@ pub struct ReviewView {
 
 /// The name of a language in itself, for the column headings.
 fn autonym(code: &str) -> Option<&'static str> {
-    Some(match code.split('-').next()? {
+    Some(match crate::language::primary(code) {
         "fi" => "suomi",
         "sv" => "svenska",
         "en" => "English",
