@@ -48,7 +48,7 @@ impl Checker<'_> {
             }
             Expr::Includes { name, value, span } => {
                 let var = self.resolve(name, subst, scope)?;
-                if var.kind != VariableKind::Multiple {
+                if var.kind != VariableKind::Multiple && !var.on_trust {
                     self.report(
                         Diagnostic::new(
                             Code::NotComparable,
@@ -123,7 +123,7 @@ impl Checker<'_> {
                 };
                 self.not_multiple(&var, *span, &op.value)?;
                 let ordering = !matches!(cmp, Cmp::Eq | Cmp::Ne);
-                if ordering {
+                if ordering && !var.on_trust {
                     let why = match (var.kind, var.level) {
                         (VariableKind::Text | VariableKind::Hidden, _) => {
                             Some("a text has no order")
@@ -147,7 +147,9 @@ impl Checker<'_> {
                 }
                 if let Value::Name(other) = value {
                     let other = self.resolve(other, subst, scope)?;
-                    if other.list != var.list || value_class(other.kind) != value_class(var.kind) {
+                    let differ =
+                        other.list != var.list || value_class(other.kind) != value_class(var.kind);
+                    if differ && !var.on_trust && !other.on_trust {
                         self.report(
                             Diagnostic::new(
                                 Code::NotComparable,
@@ -180,7 +182,7 @@ impl Checker<'_> {
     }
 
     fn not_multiple(&mut self, var: &Known, span: Span, op: &str) -> Result<(), ()> {
-        if var.kind == VariableKind::Multiple {
+        if var.kind == VariableKind::Multiple && !var.on_trust {
             self.report(
                 Diagnostic::new(
                     Code::NotComparable,
@@ -199,6 +201,18 @@ impl Checker<'_> {
 
     /// Checks a constant against the variable it is compared with.
     fn constant(&mut self, var: &Known, value: &Value, span: Span) -> Result<Constant, ()> {
+        if var.on_trust {
+            // The constant as it is written: what a variable of any kind
+            // that accepts it makes of it.
+            return match value {
+                Value::String(s) => Ok(Constant::String(unescape(&s.value))),
+                Value::Number(n) => Ok(Constant::Number(match n.value.as_integer() {
+                    Some(i) => serde_json::Number::from(i),
+                    None => serde_json::Number::from_f64(n.value.value).ok_or(())?,
+                })),
+                Value::Name(_) => Err(()),
+            };
+        }
         match value {
             Value::String(s) => {
                 let text = unescape(&s.value);
@@ -315,6 +329,20 @@ impl Checker<'_> {
         let key = n.to_ascii_lowercase();
         if let Some(k) = scope.vars.get(&key) {
             return Ok(k.clone());
+        }
+        // Declared by an earlier part, lowered on another thread: taken on
+        // trust, checked again when this part is taken in.
+        if let Some((written, at)) = scope.all.get(&key)
+            && *at < scope.before
+        {
+            self.provisional = true;
+            return Ok(Known {
+                name: written.clone(),
+                kind: VariableKind::Text,
+                list: None,
+                level: None,
+                on_trust: true,
+            });
         }
         if let Some(items) = scope.grids.get(&key) {
             self.report(

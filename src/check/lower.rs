@@ -1,6 +1,7 @@
 //! Lowering: survey header, answer lists, sections and elements to the IR.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use super::names::{Generated, check_name};
 use super::{Checker, Expanded, Subst, lineage, routing};
@@ -21,6 +22,10 @@ pub(super) struct Known {
     pub kind: VariableKind,
     pub list: Option<String>,
     pub level: Option<Level>,
+    /// Declared by an earlier part of the body, lowered on another thread:
+    /// only the name is known, so nothing about the variable is checked
+    /// (see `Scope::before`).
+    pub on_trust: bool,
 }
 
 /// Everything declared so far (looked up by lowercase name, never
@@ -32,7 +37,48 @@ pub(super) struct Scope {
     pub grids: FastMap<String, Vec<String>>,
     /// Names of every variable in the whole survey (lowercase), for telling a
     /// forward reference from an unknown name.
-    pub all: FastMap<String, String>,
+    /// With the position of the expanded item that declares them.
+    pub all: Arc<FastMap<String, (String, usize)>>,
+    /// Lowering a part of the body on a thread of its own: the variables
+    /// of the items before this position are declared by the parts before
+    /// (taken on trust by conditions, and checked again when the part is
+    /// taken in).
+    pub before: usize,
+}
+
+/// Below this many expanded items the body is lowered in one part: a
+/// thread costs more than it saves.
+const PARALLEL_FROM: usize = 2000;
+
+/// What lowering the body has built so far, carried from one expanded item
+/// to the next.
+#[derive(Default)]
+pub(super) struct Body {
+    scope: Scope,
+    sections: Vec<ir::Section>,
+    section_insert: Vec<Option<usize>>,
+    section_names: BTreeMap<String, Span>,
+    variables: Vec<ir::Variable>,
+    insert_conditions: BTreeMap<usize, Option<Condition>>,
+    reported_outside: bool,
+}
+
+impl Body {
+    /// `before`: the position of the part's first item; the variables of
+    /// the items before it are declared by the parts before.
+    fn new(all: Arc<FastMap<String, (String, usize)>>, before: usize, variables: usize) -> Body {
+        let mut scope = Scope {
+            all,
+            before,
+            ..Scope::default()
+        };
+        scope.vars.reserve(variables);
+        Body {
+            scope,
+            variables: Vec::with_capacity(variables),
+            ..Body::default()
+        }
+    }
 }
 
 /// Properties every question accepts.
@@ -846,32 +892,201 @@ impl<'a> Checker<'a> {
     // -------------------------------------------------------------- body
 
     fn lower_body(&mut self, expanded: &[Expanded<'a>]) -> (Vec<ir::Section>, Vec<ir::Variable>) {
-        let mut scope = Scope::default();
         // Pass 1: every variable name of the survey, quietly.
-        for e in expanded {
+        let mut all = FastMap::default();
+        for (at, e) in expanded.iter().enumerate() {
             for n in self.quiet_names(e) {
-                scope.all.entry(n.to_ascii_lowercase()).or_insert(n);
+                all.entry(n.to_ascii_lowercase()).or_insert((n, at));
             }
         }
-        let mut sections: Vec<ir::Section> = Vec::new();
-        let mut section_insert: Vec<Option<usize>> = Vec::new();
-        let mut section_names: BTreeMap<String, Span> = BTreeMap::new();
-        // As many as pass 1 found (a variable is large: no regrowing), and
-        // the tables of names sized for them.
-        let mut variables = Vec::with_capacity(scope.all.len());
-        self.names.reserve(scope.all.len());
-        scope.vars.reserve(scope.all.len());
-        let mut insert_conditions: BTreeMap<usize, Option<Condition>> = BTreeMap::new();
-        let mut reported_outside = false;
+        let all = Arc::new(all);
+        // As many variables as pass 1 found (a variable is large: no
+        // regrowing), and the tables of names sized for them.
+        let mut body = Body::new(all.clone(), 0, all.len());
+        self.names.reserve(all.len());
+        let bounds = self.parts(expanded);
+        if bounds.len() <= 2 {
+            self.lower_range(expanded, 0..expanded.len(), &mut body);
+            return (body.sections, body.variables);
+        }
+        // The first part here, the others on threads of their own, each
+        // from a section on. A part's conditions take the names of earlier
+        // parts on trust (`Scope::before`). A part is taken as it is when it
+        // found nothing to report, declared no name the parts before it did,
+        // and its conditions on trust lower the same with the earlier parts'
+        // variables known; otherwise it is lowered again here, in order,
+        // which reports what lowering it in order reports.
+        let parts: Vec<Option<(Checker<'a>, Body)>> = std::thread::scope(|threads| {
+            let handles: Vec<_> = (1..bounds.len() - 1)
+                .map(|i| {
+                    let mut worker = self.worker();
+                    let all = all.clone();
+                    let (start, end) = (bounds[i], bounds[i + 1]);
+                    threads.spawn(move || {
+                        let mut part = Body::new(all, start, 0);
+                        worker.lower_range(expanded, start..end, &mut part);
+                        (worker, part)
+                    })
+                })
+                .collect();
+            self.lower_range(expanded, 0..bounds[1], &mut body);
+            handles.into_iter().map(|h| h.join().ok()).collect()
+        });
+        // The variables of the parts taken in, joined to the scope only
+        // when a later part is lowered here.
+        let mut taken_scopes: Vec<Scope> = Vec::new();
+        for (i, part) in parts.into_iter().enumerate() {
+            let taken = part.is_some_and(|(worker, part)| {
+                self.absorb(worker, part, &mut body, &mut taken_scopes)
+            });
+            if !taken {
+                for s in taken_scopes.drain(..) {
+                    body.scope.vars.extend(s.vars);
+                    body.scope.grids.extend(s.grids);
+                }
+                self.lower_range(expanded, bounds[i + 1]..bounds[i + 2], &mut body);
+            }
+        }
+        (body.sections, body.variables)
+    }
 
-        for e in expanded {
+    /// Where the parts of the body begin (each at a section), and its end:
+    /// one part for a small survey or a single core.
+    fn parts(&self, expanded: &[Expanded<'a>]) -> Vec<usize> {
+        let wanted = match self.options.lower_parts {
+            Some(n) => n,
+            None if expanded.len() < PARALLEL_FROM => 1,
+            None => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+        };
+        let mut bounds = vec![0];
+        for k in 1..wanted.max(1) {
+            let from = (expanded.len() * k / wanted).max(bounds[bounds.len() - 1] + 1);
+            match (from..expanded.len())
+                .find(|&i| expanded[i].item.keyword.value == Keyword::Section)
+            {
+                Some(i) => bounds.push(i),
+                None => break,
+            }
+        }
+        bounds.dedup();
+        bounds.push(expanded.len());
+        bounds
+    }
+
+    /// Takes in a part lowered on another thread when it is as lowering it
+    /// here would have made it: nothing reported, no name or section name
+    /// that a part before it has, and its conditions on trust the same
+    /// lowered again here.
+    fn absorb(
+        &mut self,
+        worker: Checker<'a>,
+        mut part: Body,
+        body: &mut Body,
+        taken_scopes: &mut Vec<Scope>,
+    ) -> bool {
+        if !worker.diagnostics.is_empty()
+            || part
+                .section_names
+                .keys()
+                .any(|k| body.section_names.contains_key(k))
+            || self.names.clashes(&worker.names)
+        {
+            return false;
+        }
+        if !worker.deferred.is_empty() {
+            // The conditions on trust, lowered again with the variables
+            // they name as they were declared.
+            let scopes: Vec<&Scope> = std::iter::once(&body.scope)
+                .chain(taken_scopes.iter())
+                .chain(std::iter::once(&part.scope))
+                .collect();
+            let mut known = Scope {
+                all: body.scope.all.clone(),
+                ..Scope::default()
+            };
+            for d in &worker.deferred {
+                let Some(e) = Self::when_expr(d.item) else {
+                    continue;
+                };
+                let mut names = Vec::new();
+                e.names(&mut names);
+                for n in names {
+                    let Ok(n) = Self::subst_name(&n.value, d.subst.as_ref()) else {
+                        continue;
+                    };
+                    let key = n.to_ascii_lowercase();
+                    for s in &scopes {
+                        if let Some(k) = s.vars.get(&key) {
+                            known.vars.insert(key.clone(), k.clone());
+                        }
+                        if let Some(g) = s.grids.get(&key) {
+                            known.grids.insert(key.clone(), g.clone());
+                        }
+                    }
+                }
+            }
+            let reported = self.diagnostics.len();
+            let same = worker.deferred.iter().all(|d| {
+                self.when(d.item, d.subst.as_ref(), &known) == d.result
+                    && self.diagnostics.len() == reported
+            });
+            self.diagnostics.truncate(reported);
+            if !same {
+                return false;
+            }
+        }
+        self.names.absorb(worker.names);
+        taken_scopes.push(std::mem::take(&mut part.scope));
+        body.section_names.extend(part.section_names);
+        for (k, v) in part.insert_conditions {
+            body.insert_conditions.entry(k).or_insert(v);
+        }
+        body.sections.extend(part.sections);
+        body.section_insert.extend(part.section_insert);
+        body.variables.extend(part.variables);
+        self.routing_sections.extend(worker.routing_sections);
+        self.routing_elements.extend(worker.routing_elements);
+        self.lineage.extend(worker.lineage);
+        self.lineage_grids.extend(worker.lineage_grids);
+        self.long_option_labels.extend(worker.long_option_labels);
+        let used: crate::fasthash::FastSet<&str> =
+            self.used_lists.iter().map(String::as_str).collect();
+        let new: Vec<String> = worker
+            .used_lists
+            .into_iter()
+            .filter(|l| !used.contains(l.as_str()))
+            .collect();
+        self.used_lists.extend(new);
+        for (name, list) in worker.ir_lists {
+            self.ir_lists.entry(name).or_insert(list);
+        }
+        true
+    }
+
+    /// Lowers the expanded items in `range`, in order, continuing `body`.
+    fn lower_range(
+        &mut self,
+        expanded: &[Expanded<'a>],
+        range: std::ops::Range<usize>,
+        body: &mut Body,
+    ) {
+        let Body {
+            scope,
+            sections,
+            section_insert,
+            section_names,
+            variables,
+            insert_conditions,
+            reported_outside,
+        } = body;
+        for e in &expanded[range] {
             let subst = e.subst.as_deref();
             let insert_cond = match &e.insert {
                 Some(ctx) => {
                     if let std::collections::btree_map::Entry::Vacant(slot) =
                         insert_conditions.entry(ctx.index)
                     {
-                        slot.insert(self.when(ctx.item, None, &scope));
+                        slot.insert(self.when(ctx.item, None, scope));
                     }
                     insert_conditions[&ctx.index].clone()
                 }
@@ -899,7 +1114,7 @@ impl<'a> Checker<'a> {
                         );
                     }
                     section_names.insert(name.to_ascii_lowercase(), span);
-                    let own = self.when(e.item, subst, &scope);
+                    let own = self.when(e.item, subst, scope);
                     let insert_when = e.insert.as_ref().and_then(|c| Self::when_span(c.item));
                     self.routing_sections.push(routing::Site {
                         name: name.clone(),
@@ -929,8 +1144,8 @@ impl<'a> Checker<'a> {
                 }
                 _ => {
                     let Some(section) = sections.last_mut() else {
-                        if !reported_outside && !self.broken_section_before(e) {
-                            reported_outside = true;
+                        if !*reported_outside && !self.broken_section_before(e) {
+                            *reported_outside = true;
                             self.report(
                                 Diagnostic::new(Code::MisplacedItem, format!("this {} is not in a section", e.item.keyword.value.as_str()))
                                     .at(e.item.keyword.span, "before the first section")
@@ -971,7 +1186,7 @@ impl<'a> Checker<'a> {
                         outer,
                         &section_name,
                         note_from_insert,
-                        &mut scope,
+                        scope,
                     ) {
                         sections.last_mut().expect("section").elements.push(element);
                         variables.extend(vars);
@@ -979,7 +1194,6 @@ impl<'a> Checker<'a> {
                 }
             }
         }
-        (sections, variables)
     }
 
     /// Is there a `section` line before this item that failed to parse (and
@@ -1053,12 +1267,27 @@ impl<'a> Checker<'a> {
         })
     }
 
-    fn when(&mut self, item: &'a Item, subst: Option<&Subst>, scope: &Scope) -> Option<Condition> {
+    /// An item's `when` condition, as written.
+    fn when_expr(item: &Item) -> Option<&crate::syntax::ast::Expr> {
         let p = item.properties.iter().find(|p| p.key.value == "when")?;
-        let PropertyValue::When(e) = &p.value else {
-            return None;
-        };
-        self.condition(e, subst, scope).ok()
+        match &p.value {
+            PropertyValue::When(e) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn when(&mut self, item: &'a Item, subst: Option<&Subst>, scope: &Scope) -> Option<Condition> {
+        let e = Self::when_expr(item)?;
+        self.provisional = false;
+        let result = self.condition(e, subst, scope).ok();
+        if std::mem::take(&mut self.provisional) {
+            self.deferred.push(super::Deferred {
+                item,
+                subst: subst.cloned(),
+                result: result.clone(),
+            });
+        }
+        result
     }
 
     /// Lowers one question, display text or hidden variable.
@@ -1142,6 +1371,7 @@ impl<'a> Checker<'a> {
                         kind: VariableKind::Hidden,
                         list: None,
                         level: None,
+                        on_trust: false,
                     },
                 );
                 let var = ir::Variable {
@@ -1549,6 +1779,7 @@ impl<'a> Checker<'a> {
                         kind: VariableKind::Single,
                         list: list_name.clone(),
                         level,
+                        on_trust: false,
                     },
                 );
                 items.push(ir::GridItem {
@@ -1622,6 +1853,7 @@ impl<'a> Checker<'a> {
                     kind: var_kind,
                     list: list_name.clone(),
                     level,
+                    on_trust: false,
                 },
             );
             vars.push(base_var(
@@ -1680,6 +1912,7 @@ impl<'a> Checker<'a> {
                         kind: VariableKind::Text,
                         list: None,
                         level: None,
+                        on_trust: false,
                     },
                 );
                 vars.push(ir::Variable {

@@ -24,7 +24,7 @@ pub use names::VariableSpans;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
-use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -42,6 +42,10 @@ pub struct CheckOptions {
     /// Do not follow `continues` to earlier waves (set when checking an
     /// earlier wave for the lineage pass).
     pub skip_lineage: bool,
+    /// In how many parts, on as many threads, the questionnaire's body is
+    /// lowered: `None` decides by its size and the machine's cores. The
+    /// result is the same whatever the number (tests force several).
+    pub lower_parts: Option<usize>,
 }
 
 /// What checking one survey produced.
@@ -130,6 +134,8 @@ fn check_loaded(
             long_option_labels: Vec::new(),
             lineage: Vec::new(),
             lineage_grids: Vec::new(),
+            provisional: false,
+            deferred: Vec::new(),
         };
         let survey = checker.run();
         if let Some(s) = &survey {
@@ -244,6 +250,7 @@ struct BlockDef<'a> {
 }
 
 /// The arguments in force while expanding one `insert`.
+#[derive(Clone)]
 pub(crate) struct Subst {
     pub block: String,
     pub insert_span: Span,
@@ -253,9 +260,9 @@ pub(crate) struct Subst {
 /// One element (or section) in questionnaire order, ready to lower.
 struct Expanded<'a> {
     item: &'a Item,
-    subst: Option<Rc<Subst>>,
+    subst: Option<Arc<Subst>>,
     /// The enclosing `insert`, if any.
-    insert: Option<Rc<InsertCtx<'a>>>,
+    insert: Option<Arc<InsertCtx<'a>>>,
 }
 
 /// One `insert`: its position among the top-level items (which identifies
@@ -294,11 +301,52 @@ pub(crate) struct Checker<'a> {
     lineage: Vec<lineage::Decl>,
     /// Grid-level `continues` targets (each must name a grid of the earlier wave).
     lineage_grids: Vec<crate::source::Spanned<String>>,
+    /// A name in the condition being lowered was taken on trust (a worker's
+    /// `Scope::before`), and the conditions lowered so.
+    provisional: bool,
+    deferred: Vec<Deferred<'a>>,
+}
+
+/// A condition a worker lowered with names of earlier parts taken on trust:
+/// lowered again, with those parts' variables known, when its part is taken
+/// in.
+struct Deferred<'a> {
+    item: &'a Item,
+    subst: Option<Subst>,
+    result: Option<ir::Condition>,
 }
 
 impl<'a> Checker<'a> {
     pub(super) fn report(&mut self, d: Diagnostic) {
         self.diagnostics.push(d);
+    }
+
+    /// A checker that lowers a part of the body on another thread: the
+    /// same survey, languages and definitions, nothing reported or declared
+    /// yet.
+    fn worker(&self) -> Checker<'a> {
+        Checker {
+            loaded: self.loaded,
+            options: self.options,
+            diagnostics: Vec::new(),
+            languages: self.languages.clone(),
+            shared_languages: self.shared_languages.clone(),
+            lists: self.lists.clone(),
+            blocks: IndexMap::new(),
+            used_lists: Vec::new(),
+            ir_lists: self.ir_lists.clone(),
+            names: names::NameTable::default(),
+            is_module: self.is_module,
+            incomplete: self.incomplete,
+            routing_sections: Vec::new(),
+            routing_elements: Vec::new(),
+            routing_outer: Vec::new(),
+            long_option_labels: Vec::new(),
+            lineage: Vec::new(),
+            lineage_grids: Vec::new(),
+            provisional: false,
+            deferred: Vec::new(),
+        }
     }
 
     fn run(&mut self) -> Option<ir::Survey> {
@@ -695,12 +743,12 @@ impl<'a> Checker<'a> {
         if !ok {
             return;
         }
-        let subst = Rc::new(Subst {
+        let subst = Arc::new(Subst {
             block: name.value.clone(),
             insert_span: item.keyword.span.to(name.span),
             args,
         });
-        let ctx = Rc::new(InsertCtx { index, item, note });
+        let ctx = Arc::new(InsertCtx { index, item, note });
         for b in body {
             out.push(Expanded {
                 item: b,

@@ -13,29 +13,40 @@ pub const ENVELOPE: &[&str] = &["resp_id", "resp_status", "resp_submitted"];
 
 pub const MAX_NAME: usize = 32;
 
+/// By lowercase name: the name as written where it differs, where it was
+/// declared, and what derived it.
+type Seen = crate::fasthash::FastMap<String, (Option<String>, Span, Option<Generated>)>;
+
 /// Names declared so far, by lowercase name, with where they came from.
 #[derive(Default, Debug)]
 pub struct NameTable {
-    /// By lowercase name: the name as written where it differs, where it
-    /// was declared, and what derived it.
-    seen: crate::fasthash::FastMap<String, (Option<String>, Span, Option<Generated>)>,
+    seen: Seen,
+    /// The tables of parts of the survey lowered on other threads (taken
+    /// in whole, not copied entry by entry): no name is in two tables.
+    parts: Vec<Seen>,
 }
 
 /// Where each variable of a checked survey is declared, by its name as
-/// written: looked up by name only (the map has no order).
+/// written: looked up by name only (the tables have no order).
 #[derive(Default, Debug)]
-pub struct VariableSpans(crate::fasthash::FastMap<String, Span>);
+pub struct VariableSpans(Vec<Seen>);
 
 impl VariableSpans {
     pub fn get(&self, name: &str) -> Option<Span> {
-        self.0.get(name).copied()
+        let key = key(name);
+        self.0.iter().find_map(|seen| {
+            let (written, span, _) = seen.get(key.as_ref())?;
+            (written.as_deref().unwrap_or(&key) == name).then_some(*span)
+        })
     }
 
     /// The same spans with their files renumbered (when the files join
     /// another source map).
     pub fn map_files(mut self, f: impl Fn(FileId) -> FileId) -> VariableSpans {
-        for span in self.0.values_mut() {
-            span.file = f(span.file);
+        for seen in &mut self.0 {
+            for (_, span, _) in seen.values_mut() {
+                span.file = f(span.file);
+            }
         }
         self
     }
@@ -117,12 +128,16 @@ impl NameTable {
 
     /// Every declared name (as written) and where it was declared.
     pub fn into_spans(self) -> VariableSpans {
-        VariableSpans(
-            self.seen
-                .into_iter()
-                .map(|(key, (written, span, _))| (written.unwrap_or(key), span))
-                .collect(),
-        )
+        let mut tables = self.parts;
+        tables.insert(0, self.seen);
+        VariableSpans(tables)
+    }
+
+    /// A declared name's entry, in whichever table has it.
+    fn find(&self, key: &str) -> Option<&(Option<String>, Span, Option<Generated>)> {
+        self.seen
+            .get(key)
+            .or_else(|| self.parts.iter().find_map(|p| p.get(key)))
     }
 
     /// Registers a variable name; reports a duplicate (ignoring case).
@@ -134,7 +149,7 @@ impl NameTable {
         generated: Option<Generated>,
     ) -> Option<Diagnostic> {
         let key = key(name);
-        if let Some((written, first_span, first_why)) = self.seen.get(key.as_ref()) {
+        if let Some((written, first_span, first_why)) = self.find(key.as_ref()) {
             let first = written.as_deref().unwrap_or(&key);
             let mut d = Diagnostic::new(
                 Code::DuplicateName,
@@ -167,7 +182,23 @@ impl NameTable {
     }
 
     pub fn contains(&self, name: &str) -> bool {
-        self.seen.contains_key(key(name).as_ref())
+        self.find(key(name).as_ref()).is_some()
+    }
+
+    /// Does another table declare a name declared here (ignoring case)?
+    pub fn clashes(&self, other: &NameTable) -> bool {
+        std::iter::once(&other.seen)
+            .chain(&other.parts)
+            .flat_map(|seen| seen.keys())
+            .any(|k| self.find(k).is_some())
+    }
+
+    /// Takes in the names another table declared, none of which is
+    /// declared here (the caller has asked `clashes`).
+    pub fn absorb(&mut self, other: NameTable) {
+        debug_assert!(!self.clashes(&other));
+        self.parts.push(other.seen);
+        self.parts.extend(other.parts);
     }
 }
 

@@ -209,6 +209,25 @@ pub enum Expr {
 }
 
 impl Expr {
+    /// The names of variables the expression refers to, in order.
+    pub fn names<'e>(&'e self, out: &mut Vec<&'e Name>) {
+        match self {
+            Expr::Or(parts, _) | Expr::And(parts, _) => {
+                for p in parts {
+                    p.names(out);
+                }
+            }
+            Expr::Not(inner, _) => inner.names(out),
+            Expr::Call { name, .. } | Expr::In { name, .. } => out.push(name),
+            Expr::Compare { name, value, .. } | Expr::Includes { name, value, .. } => {
+                out.push(name);
+                if let Value::Name(n) = value {
+                    out.push(n);
+                }
+            }
+        }
+    }
+
     pub fn span(&self) -> Span {
         match self {
             Expr::Or(_, s) | Expr::And(_, s) | Expr::Not(_, s) => *s,
