@@ -27,5 +27,6 @@ pub mod shared;
 pub mod source;
 pub mod syntax;
 pub mod targets;
+pub mod timings;
 pub mod translations;
 pub mod validate;

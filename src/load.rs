@@ -59,7 +59,7 @@ pub fn load(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Result<Loaded, LoadError> {
     let entry = normalize(entry);
-    let bytes = loader.load(&entry)?;
+    let bytes = crate::timings::time("read", || loader.load(&entry))?;
     let root = project_root(loader, &entry);
     let base = options.display_base.clone().unwrap_or_else(|| root.clone());
     let mut loaded = Loaded {
@@ -85,12 +85,16 @@ fn add_file(
 ) -> FileId {
     let name = display_path(path, base);
     let bom = bytes.starts_with(BOM);
-    match decode(bytes) {
+    match crate::timings::time("decode", || decode(bytes)) {
         Ok(text) => {
-            let id = loaded
-                .map
-                .add(SourceFile::new(name, path.to_path_buf(), text).with_bom(bom));
-            let (tree, diags) = syntax::parse_shared(id, &loaded.map.get(id).text);
+            let id = crate::timings::time("lines", || {
+                loaded
+                    .map
+                    .add(SourceFile::new(name, path.to_path_buf(), text).with_bom(bom))
+            });
+            let (tree, diags) = crate::timings::time("parse", || {
+                syntax::parse_shared(id, &loaded.map.get(id).text)
+            });
             diagnostics.extend(diags);
             loaded.files.insert(id, tree);
             id

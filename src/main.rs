@@ -165,7 +165,7 @@ const EXIT_USAGE: u8 = 2;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = Output::new(&cli);
-    let code = run(&cli, &mut out);
+    let code = lomake::timings::time("command", || run(&cli, &mut out));
     ExitCode::from(code)
 }
 
