@@ -34,19 +34,92 @@ pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
 /// [`parse`] of a text the tree's texts then share (see [`SharedStr`]):
 /// what the loader calls, with the source map's text.
 pub fn parse_shared(file: FileId, src: &Arc<str>) -> (SyntaxFile, Vec<Diagnostic>) {
+    let parts = if src.len() < PARALLEL_FROM {
+        1
+    } else {
+        std::thread::available_parallelism().map_or(1, |n| n.get().min(4))
+    };
+    parse_in_parts(file, src, parts)
+}
+
+/// Below this many bytes a file's items are parsed on one thread: a thread
+/// costs more than it saves.
+const PARALLEL_FROM: usize = 1 << 20;
+
+/// [`parse_shared`] with the items parsed in `parts` groups of consecutive
+/// items, the first on this thread and the others on threads of their own.
+/// The result does not depend on `parts` (tests compare).
+#[doc(hidden)]
+pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile, Vec<Diagnostic>) {
     let text: &str = src;
     let mut diagnostics = Vec::new();
-    let scan = scan(file, text, &mut diagnostics);
-    let mut items = Vec::with_capacity(scan.starts.len());
-    let mut broken = Vec::new();
-
+    let scan = crate::timings::time("scan", || scan(file, text, &mut diagnostics));
     if let Some(first) = scan.starts.first().copied().or(Some(text.len())) {
         stray_text(file, text, 0, first, &scan.comments, &mut diagnostics);
     }
+    let n = scan.starts.len();
+    let parts = parts.clamp(1, n.max(1));
+    let bounds: Vec<usize> = (0..=parts).map(|k| n * k / parts).collect();
+    let mut items = Vec::with_capacity(n);
+    let mut broken = Vec::new();
+    if parts == 1 {
+        parse_items(file, src, &scan, 0..n, &mut items, &mut broken, &mut diagnostics);
+    } else {
+        let scan = &scan;
+        let rest: Vec<_> = std::thread::scope(|threads| {
+            let handles: Vec<_> = bounds
+                .windows(2)
+                .skip(1)
+                .map(|w| {
+                    let range = w[0]..w[1];
+                    threads.spawn(move || {
+                        let (mut items, mut broken, mut diagnostics) =
+                            (Vec::with_capacity(range.len()), Vec::new(), Vec::new());
+                        parse_items(file, src, scan, range, &mut items, &mut broken, &mut diagnostics);
+                        (items, broken, diagnostics)
+                    })
+                })
+                .collect();
+            parse_items(file, src, scan, 0..bounds[1], &mut items, &mut broken, &mut diagnostics);
+            handles
+                .into_iter()
+                .map(|h| h.join().expect("parsing never panics"))
+                .collect()
+        });
+        for (i, b, d) in rest {
+            items.extend(i);
+            broken.extend(b);
+            diagnostics.extend(d);
+        }
+    }
+    (
+        SyntaxFile {
+            file,
+            items,
+            comments: scan.comments,
+            broken,
+        },
+        diagnostics,
+    )
+}
+
+/// Parses the items `range` of the scan, in order.
+fn parse_items(
+    file: FileId,
+    src: &Arc<str>,
+    scan: &Scan,
+    range: std::ops::Range<usize>,
+    items: &mut Vec<Item>,
+    broken: &mut Vec<String>,
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    let text: &str = src;
+    let first = scan.starts.get(range.start).copied().unwrap_or(text.len());
     // The unclosed texts, in order: those before the current chunk are past.
-    let mut unclosed = scan.unclosed.iter().copied().peekable();
-    let mut misspelled = scan.misspelled.iter().peekable();
-    for (i, &start) in scan.starts.iter().enumerate() {
+    let mut unclosed = scan.unclosed.iter().copied().skip_while(|&u| u < first).peekable();
+    let mut misspelled = scan.misspelled.iter().skip_while(|m| m.0 < first).peekable();
+    for i in range {
+        let start = scan.starts[i];
         let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
         let chunk = &text[start..end];
         while unclosed.next_if(|&u| u < start).is_some() {}
@@ -99,15 +172,6 @@ pub fn parse_shared(file: FileId, src: &Arc<str>) -> (SyntaxFile, Vec<Diagnostic
             }
         }
     }
-    (
-        SyntaxFile {
-            file,
-            items,
-            comments: scan.comments,
-            broken,
-        },
-        diagnostics,
-    )
 }
 
 /// Parses one item chunk with pest and converts it to the tree.
