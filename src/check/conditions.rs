@@ -330,17 +330,16 @@ impl Checker<'_> {
         if let Some(k) = scope.vars.get(&key) {
             return Ok(k.clone());
         }
-        // Declared by an earlier part, lowered on another thread: taken on
-        // trust, checked again when this part is taken in.
-        if let Some((written, at)) = scope.all.get(&key)
-            && *at < scope.before
-        {
+        // Not declared in this part, lowered on a thread of its own: taken
+        // on trust, checked again when the part is taken in.
+        if scope.on_trust && !scope.grids.contains_key(&key) {
             self.provisional = true;
             return Ok(Known {
-                name: written.clone(),
+                name: n,
                 kind: VariableKind::Text,
                 list: None,
                 level: None,
+                at: 0,
                 on_trust: true,
             });
         }

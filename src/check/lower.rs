@@ -22,9 +22,11 @@ pub(super) struct Known {
     pub kind: VariableKind,
     pub list: Option<String>,
     pub level: Option<Level>,
-    /// Declared by an earlier part of the body, lowered on another thread:
-    /// only the name is known, so nothing about the variable is checked
-    /// (see `Scope::before`).
+    /// The position of the expanded item that declares it.
+    pub at: usize,
+    /// Not declared in this part of the body, lowered on a thread of its
+    /// own: only the name is known, so nothing about the variable is
+    /// checked (see `Scope::on_trust`).
     pub on_trust: bool,
 }
 
@@ -36,14 +38,15 @@ pub(super) struct Scope {
     /// Grid questions by lowercase name → their item variables.
     pub grids: FastMap<String, Vec<String>>,
     /// Names of every variable in the whole survey (lowercase), for telling a
-    /// forward reference from an unknown name.
-    /// With the position of the expanded item that declares them.
-    pub all: Arc<FastMap<String, (String, usize)>>,
-    /// Lowering a part of the body on a thread of its own: the variables
-    /// of the items before this position are declared by the parts before
-    /// (taken on trust by conditions, and checked again when the part is
-    /// taken in).
-    pub before: usize,
+    /// forward reference from an unknown name (not known to the parts
+    /// lowered on other threads).
+    pub all: Arc<FastMap<String, String>>,
+    /// Lowering a part of the body on a thread of its own: a name not
+    /// declared in this part is taken on trust by conditions, as declared by
+    /// an earlier part, and checked again when the part is taken in.
+    pub on_trust: bool,
+    /// The position of the expanded item being lowered.
+    pub at: usize,
 }
 
 /// Below this many expanded items the body is lowered in one part: a
@@ -64,12 +67,11 @@ pub(super) struct Body {
 }
 
 impl Body {
-    /// `before`: the position of the part's first item; the variables of
-    /// the items before it are declared by the parts before.
-    fn new(all: Arc<FastMap<String, (String, usize)>>, before: usize, variables: usize) -> Body {
+    /// `on_trust`: a part lowered on a thread of its own (`Scope::on_trust`).
+    fn new(all: Arc<FastMap<String, String>>, on_trust: bool, variables: usize) -> Body {
         let mut scope = Scope {
             all,
-            before,
+            on_trust,
             ..Scope::default()
         };
         scope.vars.reserve(variables);
@@ -452,8 +454,8 @@ impl<'a> Checker<'a> {
         }
 
         let introduction = self.lower_introduction(top);
-        let expanded = self.expand(top);
-        let (sections, variables) = self.lower_body(&expanded);
+        let expanded = crate::timings::time("expand", || self.expand(top));
+        let (sections, variables) = crate::timings::time("body", || self.lower_body(&expanded));
 
         // Scales and lists of this file that no question uses: still
         // checked (their mistakes would surface on first use), and reported
@@ -892,49 +894,51 @@ impl<'a> Checker<'a> {
     // -------------------------------------------------------------- body
 
     fn lower_body(&mut self, expanded: &[Expanded<'a>]) -> (Vec<ir::Section>, Vec<ir::Variable>) {
-        // Pass 1: every variable name of the survey, quietly.
-        let mut all = FastMap::default();
-        for (at, e) in expanded.iter().enumerate() {
-            for n in self.quiet_names(e) {
-                all.entry(n.to_ascii_lowercase()).or_insert((n, at));
-            }
-        }
-        let all = Arc::new(all);
-        // As many variables as pass 1 found (a variable is large: no
-        // regrowing), and the tables of names sized for them.
-        let mut body = Body::new(all.clone(), 0, all.len());
-        self.names.reserve(all.len());
         let bounds = self.parts(expanded);
         if bounds.len() <= 2 {
+            let all = self.all_names(expanded);
+            let mut body = Body::new(all.clone(), false, all.len());
+            self.names.reserve(all.len());
             self.lower_range(expanded, 0..expanded.len(), &mut body);
             return (body.sections, body.variables);
         }
         // The first part here, the others on threads of their own, each
-        // from a section on. A part's conditions take the names of earlier
-        // parts on trust (`Scope::before`). A part is taken as it is when it
-        // found nothing to report, declared no name the parts before it did,
-        // and its conditions on trust lower the same with the earlier parts'
-        // variables known; otherwise it is lowered again here, in order,
-        // which reports what lowering it in order reports.
-        let parts: Vec<Option<(Checker<'a>, Body)>> = std::thread::scope(|threads| {
+        // from a section on. A part's conditions take the names it does not
+        // declare on trust (`Scope::on_trust`). A part is taken as it is
+        // when it found nothing to report, declared no name the parts before
+        // it did, and its conditions on trust lower the same with the
+        // variables declared before them known; otherwise it is lowered
+        // again here, in order, which reports what lowering it in order
+        // reports.
+        let (mut body, parts) = std::thread::scope(|threads| {
             let handles: Vec<_> = (1..bounds.len() - 1)
                 .map(|i| {
                     let mut worker = self.worker();
-                    let all = all.clone();
                     let (start, end) = (bounds[i], bounds[i + 1]);
                     threads.spawn(move || {
-                        let mut part = Body::new(all, start, 0);
+                        let mut part = Body::new(Arc::default(), true, 0);
                         worker.lower_range(expanded, start..end, &mut part);
                         (worker, part)
                     })
                 })
                 .collect();
-            self.lower_range(expanded, 0..bounds[1], &mut body);
-            handles.into_iter().map(|h| h.join().ok()).collect()
+            // Meanwhile, what only this thread needs.
+            let all = self.all_names(expanded);
+            let mut body = Body::new(all.clone(), false, all.len());
+            self.names.reserve(all.len());
+            crate::timings::time("first part", || {
+                self.lower_range(expanded, 0..bounds[1], &mut body)
+            });
+            let parts: Vec<Option<(Checker<'a>, Body)>> =
+                crate::timings::time("other parts", || {
+                    handles.into_iter().map(|h| h.join().ok()).collect()
+                });
+            (body, parts)
         });
         // The variables of the parts taken in, joined to the scope only
         // when a later part is lowered here.
         let mut taken_scopes: Vec<Scope> = Vec::new();
+        let start = crate::timings::Start::now();
         for (i, part) in parts.into_iter().enumerate() {
             let taken = part.is_some_and(|(worker, part)| {
                 self.absorb(worker, part, &mut body, &mut taken_scopes)
@@ -947,7 +951,22 @@ impl<'a> Checker<'a> {
                 self.lower_range(expanded, bounds[i + 1]..bounds[i + 2], &mut body);
             }
         }
+        start.done("take in parts");
         (body.sections, body.variables)
+    }
+
+    /// Pass 1: every variable name of the body (lowercase, and as written),
+    /// quietly.
+    fn all_names(&self, expanded: &[Expanded<'a>]) -> Arc<FastMap<String, String>> {
+        crate::timings::time("names", || {
+            let mut all = FastMap::default();
+            for e in expanded {
+                for n in self.quiet_names(e) {
+                    all.entry(n.to_ascii_lowercase()).or_insert(n);
+                }
+            }
+            Arc::new(all)
+        })
     }
 
     /// Where the parts of the body begin (each at a section), and its end:
@@ -994,39 +1013,40 @@ impl<'a> Checker<'a> {
             return false;
         }
         if !worker.deferred.is_empty() {
-            // The conditions on trust, lowered again with the variables
-            // they name as they were declared.
-            let scopes: Vec<&Scope> = std::iter::once(&body.scope)
-                .chain(taken_scopes.iter())
-                .chain(std::iter::once(&part.scope))
-                .collect();
-            let mut known = Scope {
-                all: body.scope.all.clone(),
-                ..Scope::default()
-            };
-            for d in &worker.deferred {
-                let Some(e) = Self::when_expr(d.item) else {
-                    continue;
+            // The conditions on trust, lowered again, each with the
+            // variables it names that are declared before it: those of the
+            // parts before, and the part's own from items before its own.
+            let reported = self.diagnostics.len();
+            let same = worker.deferred.iter().all(|d| {
+                let mut known = Scope {
+                    all: body.scope.all.clone(),
+                    ..Scope::default()
                 };
                 let mut names = Vec::new();
-                e.names(&mut names);
+                if let Some(e) = Self::when_expr(d.item) {
+                    e.names(&mut names);
+                }
                 for n in names {
                     let Ok(n) = Self::subst_name(&n.value, d.subst.as_ref()) else {
                         continue;
                     };
                     let key = n.to_ascii_lowercase();
-                    for s in &scopes {
-                        if let Some(k) = s.vars.get(&key) {
-                            known.vars.insert(key.clone(), k.clone());
-                        }
-                        if let Some(g) = s.grids.get(&key) {
-                            known.grids.insert(key.clone(), g.clone());
-                        }
+                    let earlier = std::iter::once(&body.scope).chain(taken_scopes.iter());
+                    let var = earlier
+                        .clone()
+                        .find_map(|s| s.vars.get(&key))
+                        .or_else(|| part.scope.vars.get(&key).filter(|k| k.at < d.at));
+                    if let Some(k) = var {
+                        known.vars.insert(key.clone(), k.clone());
+                    }
+                    let grid = earlier
+                        .clone()
+                        .find_map(|s| s.grids.get(&key))
+                        .or_else(|| part.scope.grids.get(&key));
+                    if let Some(g) = grid {
+                        known.grids.insert(key, g.clone());
                     }
                 }
-            }
-            let reported = self.diagnostics.len();
-            let same = worker.deferred.iter().all(|d| {
                 self.when(d.item, d.subst.as_ref(), &known) == d.result
                     && self.diagnostics.len() == reported
             });
@@ -1079,7 +1099,13 @@ impl<'a> Checker<'a> {
             insert_conditions,
             reported_outside,
         } = body;
-        for e in &expanded[range] {
+        for (at, e) in expanded
+            .iter()
+            .enumerate()
+            .take(range.end)
+            .skip(range.start)
+        {
+            scope.at = at;
             let subst = e.subst.as_deref();
             let insert_cond = match &e.insert {
                 Some(ctx) => {
@@ -1285,6 +1311,7 @@ impl<'a> Checker<'a> {
                 item,
                 subst: subst.cloned(),
                 result: result.clone(),
+                at: scope.at,
             });
         }
         result
@@ -1371,6 +1398,7 @@ impl<'a> Checker<'a> {
                         kind: VariableKind::Hidden,
                         list: None,
                         level: None,
+                        at: scope.at,
                         on_trust: false,
                     },
                 );
@@ -1779,6 +1807,7 @@ impl<'a> Checker<'a> {
                         kind: VariableKind::Single,
                         list: list_name.clone(),
                         level,
+                        at: scope.at,
                         on_trust: false,
                     },
                 );
@@ -1853,6 +1882,7 @@ impl<'a> Checker<'a> {
                     kind: var_kind,
                     list: list_name.clone(),
                     level,
+                    at: scope.at,
                     on_trust: false,
                 },
             );
@@ -1912,6 +1942,7 @@ impl<'a> Checker<'a> {
                         kind: VariableKind::Text,
                         list: None,
                         level: None,
+                        at: scope.at,
                         on_trust: false,
                     },
                 );

@@ -43,8 +43,9 @@ pub struct CheckOptions {
     /// earlier wave for the lineage pass).
     pub skip_lineage: bool,
     /// In how many parts, on as many threads, the questionnaire's body is
-    /// lowered: `None` decides by its size and the machine's cores. The
-    /// result is the same whatever the number (tests force several).
+    /// lowered and its routing analysed: `None` decides by its size and the
+    /// machine's cores. The result is the same whatever the number (tests
+    /// force several).
     pub lower_parts: Option<usize>,
 }
 
@@ -81,8 +82,12 @@ pub fn check_file(
     options: &CheckOptions,
 ) -> Result<Checked, LoadError> {
     let mut diagnostics = Vec::new();
-    let loaded = load::load(loader, path, &options.load, &mut diagnostics)?;
-    Ok(check_loaded(loader, loaded, diagnostics, options))
+    let loaded = crate::timings::time("load", || {
+        load::load(loader, path, &options.load, &mut diagnostics)
+    })?;
+    Ok(crate::timings::time("check", || {
+        check_loaded(loader, loaded, diagnostics, options)
+    }))
 }
 
 /// Checks source text held in memory (tests, fuzzing, benchmarks).
@@ -137,7 +142,7 @@ fn check_loaded(
             provisional: false,
             deferred: Vec::new(),
         };
-        let survey = checker.run();
+        let survey = crate::timings::time("lower", || checker.run());
         if let Some(s) = &survey {
             // Lists that are the values of a column (single choices, scales,
             // grid items) have value labels in SPSS.
@@ -165,7 +170,14 @@ fn check_loaded(
             && !checker.diagnostics.iter().any(Diagnostic::is_error)
             && !diagnostics.iter().any(Diagnostic::is_error)
         {
-            let found = routing::report(s, &checker.routing_sections, &checker.routing_elements);
+            let found = crate::timings::time("routing", || {
+                routing::report(
+                    s,
+                    &checker.routing_sections,
+                    &checker.routing_elements,
+                    options.lower_parts,
+                )
+            });
             checker.diagnostics.extend(found);
         }
         variable_spans = std::mem::take(&mut checker.names).into_spans();
@@ -314,6 +326,8 @@ struct Deferred<'a> {
     item: &'a Item,
     subst: Option<Subst>,
     result: Option<ir::Condition>,
+    /// The position of the expanded item it is lowered for.
+    at: usize,
 }
 
 impl<'a> Checker<'a> {

@@ -31,6 +31,9 @@ use crate::eval::{Truth, eval_with};
 use crate::ir::{AnswerList, Condition, Constant, Survey, Variable, VariableKind};
 use crate::source::Span;
 
+/// Below this many elements the analysis runs on one thread.
+const PARALLEL_FROM: usize = 2000;
+
 /// The most combinations of answers tried for one condition.
 pub const MAX_COMBINATIONS: usize = 4096;
 
@@ -342,9 +345,16 @@ fn domain(name: &str, cond: &Condition, survey: &Index) -> Option<Vec<Option<Val
 
 /// Reports sections and elements that are never shown, and own conditions
 /// that always hold.
-pub(super) fn report(survey: &Survey, sections: &[Site], elements: &[Site]) -> Vec<Diagnostic> {
+/// `groups`: in how many groups, each on a thread, the elements are
+/// analysed (`None`: by their number and the machine's cores).
+pub(super) fn report(
+    survey: &Survey,
+    sections: &[Site],
+    elements: &[Site],
+    groups: Option<usize>,
+) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let index = Index::new(survey);
+    let index = crate::timings::time("routing index", || Index::new(survey));
     let section_of: FastMap<&str, &crate::ir::Section> = survey
         .sections
         .iter()
@@ -369,24 +379,52 @@ pub(super) fn report(survey: &Survey, sections: &[Site], elements: &[Site]) -> V
         }
         always(site, "section", &index, &mut out);
     }
-    for site in elements {
-        if site
-            .section
-            .as_deref()
-            .is_some_and(|s| never_sections.contains(s))
-        {
-            continue;
+    let check = |sites: &[Site]| {
+        let mut out = Vec::new();
+        for site in sites {
+            if site
+                .section
+                .as_deref()
+                .is_some_and(|s| never_sections.contains(s))
+            {
+                continue;
+            }
+            let Some(e) = element_of.get(site.name.as_str()) else {
+                continue;
+            };
+            if let Some(cond) = &e.condition
+                && analyse_in(cond, &index) == Verdict::Never
+            {
+                out.push(never(site, "question", "asked"));
+            }
+            always(site, "question", &index, &mut out);
         }
-        let Some(e) = element_of.get(site.name.as_str()) else {
-            continue;
-        };
-        if let Some(cond) = &e.condition
-            && analyse_in(cond, &index) == Verdict::Never
-        {
-            out.push(never(site, "question", "asked"));
-        }
-        always(site, "question", &index, &mut out);
-    }
+        out
+    };
+    // The elements in as many groups as cores (for a large survey), each
+    // on a thread; their findings joined in order.
+    let groups = match groups {
+        Some(n) => n.max(1),
+        None if elements.len() < PARALLEL_FROM => 1,
+        None => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
+    };
+    let size = elements.len().div_ceil(groups).max(1);
+    let t = crate::timings::Start::now();
+    let found: Vec<Vec<Diagnostic>> = std::thread::scope(|threads| {
+        let mut chunks = elements.chunks(size);
+        let first = chunks.next().unwrap_or(&[]);
+        let check = &check;
+        let handles: Vec<_> = chunks.map(|c| threads.spawn(move || check(c))).collect();
+        std::iter::once(check(first))
+            .chain(
+                handles
+                    .into_iter()
+                    .map(|h| h.join().expect("the analysis never panics")),
+            )
+            .collect()
+    });
+    t.done("routing analysis");
+    out.extend(found.into_iter().flatten());
     out
 }
 
