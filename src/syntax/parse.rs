@@ -63,7 +63,15 @@ pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile
     let mut items = Vec::with_capacity(n);
     let mut broken = Vec::new();
     if parts == 1 {
-        parse_items(file, src, &scan, 0..n, &mut items, &mut broken, &mut diagnostics);
+        parse_items(
+            file,
+            src,
+            &scan,
+            0..n,
+            &mut items,
+            &mut broken,
+            &mut diagnostics,
+        );
     } else {
         let scan = &scan;
         let rest: Vec<_> = std::thread::scope(|threads| {
@@ -75,12 +83,28 @@ pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile
                     threads.spawn(move || {
                         let (mut items, mut broken, mut diagnostics) =
                             (Vec::with_capacity(range.len()), Vec::new(), Vec::new());
-                        parse_items(file, src, scan, range, &mut items, &mut broken, &mut diagnostics);
+                        parse_items(
+                            file,
+                            src,
+                            scan,
+                            range,
+                            &mut items,
+                            &mut broken,
+                            &mut diagnostics,
+                        );
                         (items, broken, diagnostics)
                     })
                 })
                 .collect();
-            parse_items(file, src, scan, 0..bounds[1], &mut items, &mut broken, &mut diagnostics);
+            parse_items(
+                file,
+                src,
+                scan,
+                0..bounds[1],
+                &mut items,
+                &mut broken,
+                &mut diagnostics,
+            );
             handles
                 .into_iter()
                 .map(|h| h.join().expect("parsing never panics"))
@@ -116,8 +140,17 @@ fn parse_items(
     let text: &str = src;
     let first = scan.starts.get(range.start).copied().unwrap_or(text.len());
     // The unclosed texts, in order: those before the current chunk are past.
-    let mut unclosed = scan.unclosed.iter().copied().skip_while(|&u| u < first).peekable();
-    let mut misspelled = scan.misspelled.iter().skip_while(|m| m.0 < first).peekable();
+    let mut unclosed = scan
+        .unclosed
+        .iter()
+        .copied()
+        .skip_while(|&u| u < first)
+        .peekable();
+    let mut misspelled = scan
+        .misspelled
+        .iter()
+        .skip_while(|m| m.0 < first)
+        .peekable();
     for i in range {
         let start = scan.starts[i];
         let end = scan.starts.get(i + 1).copied().unwrap_or(text.len());
