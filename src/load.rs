@@ -87,11 +87,9 @@ fn add_file(
     let bom = bytes.starts_with(BOM);
     match crate::timings::time("decode", || decode(bytes)) {
         Ok(text) => {
-            let id = crate::timings::time("lines", || {
-                loaded
-                    .map
-                    .add(SourceFile::new(name, path.to_path_buf(), text).with_bom(bom))
-            });
+            let id = loaded
+                .map
+                .add(SourceFile::new(name, path.to_path_buf(), text).with_bom(bom));
             let (tree, diags) = crate::timings::time("parse", || {
                 syntax::parse_shared(id, &loaded.map.get(id).text)
             });

@@ -63,7 +63,8 @@ pub struct SourceFile {
     pub path: PathBuf,
     /// Shared with the syntax tree's and the IR's texts (`SharedStr`).
     pub text: std::sync::Arc<str>,
-    line_starts: Vec<usize>,
+    /// Built on first use: a clean check never shows a line number.
+    line_starts: std::sync::OnceLock<Vec<usize>>,
     /// The file starts with a byte-order mark, which the text holds as
     /// three blanks (see `load::decode`): columns of the first line are
     /// counted after it, as editors show them.
@@ -72,13 +73,11 @@ pub struct SourceFile {
 
 impl SourceFile {
     pub fn new(name: String, path: PathBuf, text: impl Into<std::sync::Arc<str>>) -> SourceFile {
-        let text = text.into();
-        let line_starts = line_starts(&text);
         SourceFile {
             name,
             path,
-            text,
-            line_starts,
+            text: text.into(),
+            line_starts: std::sync::OnceLock::new(),
             bom: false,
         }
     }
@@ -94,12 +93,12 @@ impl SourceFile {
     }
 
     pub fn line_starts(&self) -> &[usize] {
-        &self.line_starts
+        self.line_starts.get_or_init(|| line_starts(&self.text))
     }
 
     /// Zero-based line index of a byte offset.
     pub fn line_index(&self, offset: usize) -> usize {
-        match self.line_starts.binary_search(&offset) {
+        match self.line_starts().binary_search(&offset) {
             Ok(line) => line,
             Err(next) => next - 1,
         }
@@ -109,7 +108,7 @@ impl SourceFile {
     pub fn line_col(&self, offset: usize) -> (usize, usize) {
         let offset = offset.min(self.text.len());
         let line = self.line_index(offset);
-        let mut start = self.line_starts[line];
+        let mut start = self.line_starts()[line];
         if line == 0 && self.bom {
             start = BOM_BLANKS.min(offset);
         }
