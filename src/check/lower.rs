@@ -915,11 +915,14 @@ impl<'a> Checker<'a> {
                 .map(|i| {
                     let mut worker = self.worker();
                     let (start, end) = (bounds[i], bounds[i + 1]);
-                    threads.spawn(move || {
-                        let mut part = Body::new(Arc::default(), true, 0);
-                        worker.lower_range(expanded, start..end, &mut part);
-                        (worker, part)
-                    })
+                    // A part whose thread cannot be made is lowered here.
+                    std::thread::Builder::new()
+                        .spawn_scoped(threads, move || {
+                            let mut part = Body::new(Arc::default(), true, 0);
+                            worker.lower_range(expanded, start..end, &mut part);
+                            (worker, part)
+                        })
+                        .ok()
                 })
                 .collect();
             // Meanwhile, what only this thread needs.
@@ -931,7 +934,10 @@ impl<'a> Checker<'a> {
             });
             let parts: Vec<Option<(Checker<'a>, Body)>> =
                 crate::timings::time("other parts", || {
-                    handles.into_iter().map(|h| h.join().ok()).collect()
+                    handles
+                        .into_iter()
+                        .map(|h| h.and_then(|h| h.join().ok()))
+                        .collect()
                 });
             (body, parts)
         });

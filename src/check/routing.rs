@@ -414,12 +414,23 @@ pub(super) fn report(
         let mut chunks = elements.chunks(size);
         let first = chunks.next().unwrap_or(&[]);
         let check = &check;
-        let handles: Vec<_> = chunks.map(|c| threads.spawn(move || check(c))).collect();
+        // A group whose thread cannot be made is analysed here.
+        let handles: Vec<_> = chunks
+            .map(|c| {
+                let thread = std::thread::Builder::new()
+                    .spawn_scoped(threads, move || check(c))
+                    .ok();
+                (c, thread)
+            })
+            .collect();
         std::iter::once(check(first))
             .chain(
                 handles
                     .into_iter()
-                    .map(|h| h.join().expect("the analysis never panics")),
+                    .map(|(c, thread)| match thread.map(|t| t.join()) {
+                        Some(Ok(found)) => found,
+                        _ => check(c),
+                    }),
             )
             .collect()
     });

@@ -74,26 +74,34 @@ pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile
         );
     } else {
         let scan = &scan;
+        let group = move |range: std::ops::Range<usize>| {
+            let (mut items, mut broken, mut diagnostics) =
+                (Vec::with_capacity(range.len()), Vec::new(), Vec::new());
+            parse_items(
+                file,
+                src,
+                scan,
+                range,
+                &mut items,
+                &mut broken,
+                &mut diagnostics,
+            );
+            (items, broken, diagnostics)
+        };
         let rest: Vec<_> = std::thread::scope(|threads| {
+            // A group whose thread cannot be made is parsed here.
             let handles: Vec<_> = bounds
                 .windows(2)
                 .skip(1)
                 .map(|w| {
                     let range = w[0]..w[1];
-                    threads.spawn(move || {
-                        let (mut items, mut broken, mut diagnostics) =
-                            (Vec::with_capacity(range.len()), Vec::new(), Vec::new());
-                        parse_items(
-                            file,
-                            src,
-                            scan,
-                            range,
-                            &mut items,
-                            &mut broken,
-                            &mut diagnostics,
-                        );
-                        (items, broken, diagnostics)
-                    })
+                    let thread = std::thread::Builder::new()
+                        .spawn_scoped(threads, {
+                            let range = range.clone();
+                            move || group(range)
+                        })
+                        .ok();
+                    (range, thread)
                 })
                 .collect();
             parse_items(
@@ -107,7 +115,10 @@ pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile
             );
             handles
                 .into_iter()
-                .map(|h| h.join().expect("parsing never panics"))
+                .map(|(range, thread)| match thread.map(|t| t.join()) {
+                    Some(Ok(parsed)) => parsed,
+                    _ => group(range),
+                })
                 .collect()
         });
         for (i, b, d) in rest {

@@ -152,11 +152,22 @@ pub fn per_language<T: Send>(languages: &[String], f: impl Fn(&str) -> T + Sync)
     for group in languages.chunks(cores) {
         std::thread::scope(|scope| {
             let f = &f;
-            let handles: Vec<_> = group.iter().map(|l| scope.spawn(move || f(l))).collect();
-            for h in handles {
-                match h.join() {
-                    Ok(r) => out.push(r),
-                    Err(panic) => std::panic::resume_unwind(panic),
+            // A language whose thread cannot be made (a limit on
+            // processes) is rendered here.
+            let handles: Vec<_> = group
+                .iter()
+                .map(|l| {
+                    let thread = std::thread::Builder::new()
+                        .spawn_scoped(scope, move || f(l))
+                        .ok();
+                    (l, thread)
+                })
+                .collect();
+            for (l, thread) in handles {
+                match thread.map(|t| t.join()) {
+                    Some(Ok(r)) => out.push(r),
+                    Some(Err(panic)) => std::panic::resume_unwind(panic),
+                    None => out.push(f(l)),
                 }
             }
         });
