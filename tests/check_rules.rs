@@ -294,3 +294,33 @@ fn an_other_option_on_a_scale_or_grid_is_an_error() {
     let grid = question("g", "grid withother", "  item a\n    en \"A\"\n");
     assert_eq!(codes(&format!("{list}{grid}")).0, [Code::BadOption]);
 }
+
+/// A question with its own options is a list named after the question: a
+/// scale or list of that name is refused, whichever comes first (before,
+/// the later one silently replaced or hid the other).
+#[test]
+fn own_options_named_like_a_list_are_refused() {
+    let list = "list foo nominal\n  option 1\n    en \"One\"\n  option 5\n    en \"Five\"\n";
+    let own = |name: &str| {
+        question(
+            name,
+            "single",
+            "  option 1\n    en \"Yes\"\n  option 2\n    en \"No\"\n",
+        )
+    };
+    let user = question("q2", "single foo", "");
+    for body in [
+        format!("{}{user}", own("foo")),
+        format!("{user}{}", own("foo")),
+        format!("{}{user}", own("Foo")),
+    ] {
+        let (codes, ir) = codes(&format!("{list}{body}"));
+        assert_eq!(codes, [Code::DuplicateName], "{body}");
+        assert!(ir.is_none());
+    }
+    // Named otherwise, both are lists of the survey.
+    let (codes, ir) = codes(&format!("{list}{}{user}", own("bar")));
+    assert!(codes.is_empty(), "{codes:?}");
+    let ir = ir.expect("clean");
+    assert!(ir.list("foo").is_some() && ir.list("bar").is_some());
+}

@@ -126,6 +126,15 @@ const EDITS: &[(&str, Edit)] = &[
             1,
         )
     }),
+    // A question with its own options named like a shared scale, which
+    // questions before and after it use.
+    ("own options named like a scale", |text, i| {
+        text.replacen(
+            &format!("question q{i} single\n"),
+            "question agree5 single\n",
+            1,
+        )
+    }),
     // A section named like an earlier one.
     ("section clash", |text, i| {
         text.replacen(&format!("section s{}\n", i / 20), "section s0\n", 1)

@@ -863,6 +863,28 @@ impl<'a> Checker<'a> {
                 Some(real)
             }
             (None, true) if matches!(kind, "single" | "multiple") => {
+                // The question's own options are the list named after it:
+                // a scale or list of that name would be another list under
+                // the same name (and which of the two a question naming
+                // it gets would depend on their order).
+                if let Some(def) = self.lists.get(&qname.to_lowercase()).copied() {
+                    let at = item.name.as_ref().map_or(item.keyword.span, |n| n.span);
+                    let def_at = def.name.as_ref().map_or(def.keyword.span, |n| n.span);
+                    self.report(
+                        Diagnostic::new(
+                            Code::DuplicateName,
+                            format!(
+                                "question `{qname}` has its own options, and a {} of that name is defined",
+                                def.keyword.value.as_str()
+                            ),
+                        )
+                        .at(at, "its options are the list of this name")
+                        .with(def_at, "defined here")
+                        .note("a question's own options are stored as a list named after the question")
+                        .help("rename the question, or the scale or list"),
+                    );
+                    return None;
+                }
                 let l = self.lower_list(item, qname, subst);
                 self.ir_lists.insert(qname.to_string(), l);
                 self.used_lists.push(qname.to_string());
