@@ -242,3 +242,15 @@ proptest! {
         }
     }
 }
+
+/// With the default options, a survey large enough for every threaded
+/// phase (parse, lowering, routing analysis: over 1 MB and 2,000 items) is
+/// checked as in one part.
+#[test]
+fn a_large_survey_checks_the_same_by_default() {
+    let text = synth::survey(2100);
+    assert!(text.len() > 1 << 20, "large enough to parse in groups");
+    let auto = outcome(&check_source("s.survey", &text, &CheckOptions::default()));
+    assert!(auto.contains("\"variables\""), "clean");
+    assert!(auto == outcome(&check_source("s.survey", &text, &options(1))));
+}
