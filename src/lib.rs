@@ -27,6 +27,7 @@ pub mod shared;
 pub mod source;
 pub mod syntax;
 pub mod targets;
+mod threads;
 pub mod timings;
 pub mod translations;
 pub mod validate;

@@ -410,30 +410,7 @@ pub(super) fn report(
     };
     let size = elements.len().div_ceil(groups).max(1);
     let t = crate::timings::Start::now();
-    let found: Vec<Vec<Diagnostic>> = std::thread::scope(|threads| {
-        let mut chunks = elements.chunks(size);
-        let first = chunks.next().unwrap_or(&[]);
-        let check = &check;
-        // A group whose thread cannot be made is analysed here.
-        let handles: Vec<_> = chunks
-            .map(|c| {
-                let thread = std::thread::Builder::new()
-                    .spawn_scoped(threads, move || check(c))
-                    .ok();
-                (c, thread)
-            })
-            .collect();
-        std::iter::once(check(first))
-            .chain(
-                handles
-                    .into_iter()
-                    .map(|(c, thread)| match thread.map(|t| t.join()) {
-                        Some(Ok(found)) => found,
-                        _ => check(c),
-                    }),
-            )
-            .collect()
-    });
+    let found = crate::threads::each(elements.chunks(size).collect(), check);
     t.done("routing analysis");
     out.extend(found.into_iter().flatten());
     out

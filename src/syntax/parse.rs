@@ -88,39 +88,8 @@ pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile
             );
             (items, broken, diagnostics)
         };
-        let rest: Vec<_> = std::thread::scope(|threads| {
-            // A group whose thread cannot be made is parsed here.
-            let handles: Vec<_> = bounds
-                .windows(2)
-                .skip(1)
-                .map(|w| {
-                    let range = w[0]..w[1];
-                    let thread = std::thread::Builder::new()
-                        .spawn_scoped(threads, {
-                            let range = range.clone();
-                            move || group(range)
-                        })
-                        .ok();
-                    (range, thread)
-                })
-                .collect();
-            parse_items(
-                file,
-                src,
-                scan,
-                0..bounds[1],
-                &mut items,
-                &mut broken,
-                &mut diagnostics,
-            );
-            handles
-                .into_iter()
-                .map(|(range, thread)| match thread.map(|t| t.join()) {
-                    Some(Ok(parsed)) => parsed,
-                    _ => group(range),
-                })
-                .collect()
-        });
+        let groups: Vec<_> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
+        let rest = crate::threads::each(groups, group);
         for (i, b, d) in rest {
             items.extend(i);
             broken.extend(b);

@@ -150,27 +150,10 @@ pub fn per_language<T: Send>(languages: &[String], f: impl Fn(&str) -> T + Sync)
     let mut out = Vec::with_capacity(languages.len());
     // At most `cores` languages at once: each holds its files in memory.
     for group in languages.chunks(cores) {
-        std::thread::scope(|scope| {
-            let f = &f;
-            // A language whose thread cannot be made (a limit on
-            // processes) is rendered here.
-            let handles: Vec<_> = group
-                .iter()
-                .map(|l| {
-                    let thread = std::thread::Builder::new()
-                        .spawn_scoped(scope, move || f(l))
-                        .ok();
-                    (l, thread)
-                })
-                .collect();
-            for (l, thread) in handles {
-                match thread.map(|t| t.join()) {
-                    Some(Ok(r)) => out.push(r),
-                    Some(Err(panic)) => std::panic::resume_unwind(panic),
-                    None => out.push(f(l)),
-                }
-            }
-        });
+        out.extend(crate::threads::each(
+            group.iter().collect(),
+            |l: &String| f(l),
+        ));
     }
     out
 }
