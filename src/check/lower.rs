@@ -918,9 +918,7 @@ impl<'a> Checker<'a> {
     fn lower_body(&mut self, expanded: &[Expanded<'a>]) -> (Vec<ir::Section>, Vec<ir::Variable>) {
         let bounds = self.parts(expanded);
         if bounds.len() <= 2 {
-            let all = self.all_names(expanded);
-            let mut body = Body::new(all.clone(), false, all.len());
-            self.names.reserve(all.len());
+            let mut body = self.first_body(expanded);
             self.lower_range(expanded, 0..expanded.len(), &mut body);
             return (body.sections, body.variables);
         }
@@ -948,9 +946,7 @@ impl<'a> Checker<'a> {
                 })
                 .collect();
             // Meanwhile, what only this thread needs.
-            let all = self.all_names(expanded);
-            let mut body = Body::new(all.clone(), false, all.len());
-            self.names.reserve(all.len());
+            let mut body = self.first_body(expanded);
             crate::timings::time("first part", || {
                 self.lower_range(expanded, 0..bounds[1], &mut body)
             });
@@ -983,18 +979,23 @@ impl<'a> Checker<'a> {
         (body.sections, body.variables)
     }
 
-    /// Pass 1: every variable name of the body (lowercase, and as written),
-    /// quietly.
-    fn all_names(&self, expanded: &[Expanded<'a>]) -> Arc<FastMap<String, String>> {
-        crate::timings::time("names", || {
+    /// The body the calling thread lowers into, from pass 1: every variable
+    /// name of the body (lowercase, and as written), quietly, and room for
+    /// as many variables (a variable is large: no regrowing), with the
+    /// tables of names sized for them.
+    fn first_body(&mut self, expanded: &[Expanded<'a>]) -> Body {
+        let all = crate::timings::time("names", || {
             let mut all = FastMap::default();
             for e in expanded {
                 for n in self.quiet_names(e) {
                     all.entry(n.to_ascii_lowercase()).or_insert(n);
                 }
             }
-            Arc::new(all)
-        })
+            all
+        });
+        self.names.reserve(all.len());
+        let room = all.len();
+        Body::new(Arc::new(all), false, room)
     }
 
     /// Where the parts of the body begin (each at a section), and its end:

@@ -120,28 +120,7 @@ fn check_loaded(
     let mut lineage_work = None;
     let variable_spans;
     let survey = {
-        let mut checker = Checker {
-            loaded: &loaded,
-            options,
-            diagnostics: Vec::new(),
-            languages: Vec::new(),
-            shared_languages: Vec::new(),
-            lists: IndexMap::new(),
-            blocks: IndexMap::new(),
-            used_lists: Vec::new(),
-            ir_lists: BTreeMap::new(),
-            names: names::NameTable::default(),
-            is_module,
-            incomplete,
-            routing_sections: Vec::new(),
-            routing_elements: Vec::new(),
-            routing_outer: Vec::new(),
-            long_option_labels: Vec::new(),
-            lineage: Vec::new(),
-            lineage_grids: Vec::new(),
-            provisional: false,
-            deferred: Vec::new(),
-        };
+        let mut checker = Checker::new(&loaded, options, is_module, incomplete);
         let survey = crate::timings::time("lower", || checker.run());
         if let Some(s) = &survey {
             // Lists that are the values of a column (single choices, scales,
@@ -338,20 +317,26 @@ impl<'a> Checker<'a> {
     /// A checker that lowers a part of the body on another thread: the
     /// same survey, languages and definitions, nothing reported or declared
     /// yet.
-    fn worker(&self) -> Checker<'a> {
+    /// A checker with nothing defined, reported or declared yet.
+    fn new(
+        loaded: &'a Loaded,
+        options: &'a CheckOptions,
+        is_module: bool,
+        incomplete: bool,
+    ) -> Checker<'a> {
         Checker {
-            loaded: self.loaded,
-            options: self.options,
+            loaded,
+            options,
             diagnostics: Vec::new(),
-            languages: self.languages.clone(),
-            shared_languages: self.shared_languages.clone(),
-            lists: self.lists.clone(),
+            languages: Vec::new(),
+            shared_languages: Vec::new(),
+            lists: IndexMap::new(),
             blocks: IndexMap::new(),
             used_lists: Vec::new(),
-            ir_lists: self.ir_lists.clone(),
+            ir_lists: BTreeMap::new(),
             names: names::NameTable::default(),
-            is_module: self.is_module,
-            incomplete: self.incomplete,
+            is_module,
+            incomplete,
             routing_sections: Vec::new(),
             routing_elements: Vec::new(),
             routing_outer: Vec::new(),
@@ -360,6 +345,19 @@ impl<'a> Checker<'a> {
             lineage_grids: Vec::new(),
             provisional: false,
             deferred: Vec::new(),
+        }
+    }
+
+    /// A checker that lowers a part of the body on another thread: the
+    /// same survey, languages and definitions, nothing reported or declared
+    /// yet.
+    fn worker(&self) -> Checker<'a> {
+        Checker {
+            languages: self.languages.clone(),
+            shared_languages: self.shared_languages.clone(),
+            lists: self.lists.clone(),
+            ir_lists: self.ir_lists.clone(),
+            ..Checker::new(self.loaded, self.options, self.is_module, self.incomplete)
         }
     }
 
