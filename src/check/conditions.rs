@@ -206,10 +206,7 @@ impl Checker<'_> {
             // that accepts it makes of it.
             return match value {
                 Value::String(s) => Ok(Constant::String(unescape(&s.value))),
-                Value::Number(n) => Ok(Constant::Number(match n.value.as_integer() {
-                    Some(i) => serde_json::Number::from(i),
-                    None => serde_json::Number::from_f64(n.value.value).ok_or(())?,
-                })),
+                Value::Number(n) => number(&n.value).map(Constant::Number),
                 Value::Name(_) => Err(()),
             };
         }
@@ -298,11 +295,7 @@ impl Checker<'_> {
                     let _ = span;
                     return Ok(Constant::Number(code.into()));
                 }
-                let num = match n.value.as_integer() {
-                    Some(i) => serde_json::Number::from(i),
-                    None => serde_json::Number::from_f64(n.value.value).ok_or(())?,
-                };
-                Ok(Constant::Number(num))
+                number(&n.value).map(Constant::Number)
             }
             Value::Name(n) => {
                 self.report(
@@ -423,4 +416,12 @@ fn unescape(raw: &str) -> String {
         }
     }
     out
+}
+
+/// A number as written: an integer when it has no decimal point.
+fn number(n: &crate::syntax::ast::Number) -> Result<serde_json::Number, ()> {
+    match n.as_integer() {
+        Some(i) => Ok(serde_json::Number::from(i)),
+        None => serde_json::Number::from_f64(n.value).ok_or(()),
+    }
 }
