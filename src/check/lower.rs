@@ -144,7 +144,7 @@ impl<'a> Checker<'a> {
         let (own, extra) = allowed(item.keyword.value, kind);
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for p in &item.properties {
-            let key = p.key.value.as_str();
+            let key = p.key.value;
             if !own.contains(&key) && !extra.contains(&key) {
                 let what = match item.keyword.value {
                     Keyword::Question => format!("a `{kind}` question"),

@@ -296,6 +296,9 @@ pub(crate) struct Checker<'a> {
     /// `Scope::before`), and the conditions lowered so.
     provisional: bool,
     deferred: Vec<Deferred<'a>>,
+    /// The translations of the text being lowered (`Checker::text`), kept
+    /// for the next text.
+    found: Vec<(usize, usize, ir::Translation)>,
 }
 
 /// A condition a worker lowered with names of earlier parts taken on trust:
@@ -314,9 +317,6 @@ impl<'a> Checker<'a> {
         self.diagnostics.push(d);
     }
 
-    /// A checker that lowers a part of the body on another thread: the
-    /// same survey, languages and definitions, nothing reported or declared
-    /// yet.
     /// A checker with nothing defined, reported or declared yet.
     fn new(
         loaded: &'a Loaded,
@@ -345,6 +345,7 @@ impl<'a> Checker<'a> {
             lineage_grids: Vec::new(),
             provisional: false,
             deferred: Vec::new(),
+            found: Vec::new(),
         }
     }
 
@@ -354,7 +355,13 @@ impl<'a> Checker<'a> {
     fn worker(&self) -> Checker<'a> {
         Checker {
             languages: self.languages.clone(),
-            shared_languages: self.shared_languages.clone(),
+            // Codes of its own: every text counts references to them, and
+            // two threads counting on one code would take turns at it.
+            shared_languages: self
+                .shared_languages
+                .iter()
+                .map(|l| ir::Lang::from(&**l))
+                .collect(),
             lists: self.lists.clone(),
             ir_lists: self.ir_lists.clone(),
             ..Checker::new(self.loaded, self.options, self.is_module, self.incomplete)
@@ -653,7 +660,7 @@ impl<'a> Checker<'a> {
         let mut args = BTreeMap::new();
         let mut ok = true;
         for p in &item.properties {
-            if !matches!(p.key.value.as_str(), "when" | "note") {
+            if !matches!(p.key.value, "when" | "note") {
                 self.report(
                     Diagnostic::new(Code::PropertyNotAllowed, format!("`{}` is not allowed on `insert`", p.key.value))
                         .at(p.key.span, "not allowed here")

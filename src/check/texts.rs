@@ -20,9 +20,11 @@ impl Checker<'_> {
     ) -> ir::Text {
         // The translations found, with their language's index in the
         // survey's languages (the IR keeps that order, whatever the
-        // source's) and their source line.
-        let mut found: Vec<(usize, &Translation, ir::Translation)> =
-            Vec::with_capacity(translations.len().min(self.languages.len()));
+        // source's) and their index in `translations`. The list is the
+        // checker's, kept between texts: one allocation per checker, not
+        // per text.
+        let mut found = std::mem::take(&mut self.found);
+        found.clear();
         let mut in_order = true;
         let mut misplaced = 0usize;
         for (n, t) in translations.iter().enumerate() {
@@ -79,7 +81,7 @@ impl Checker<'_> {
                 self.markup_issue(issue, t, &translation.raw);
             }
             in_order &= found.last().is_none_or(|(j, ..)| *j < index);
-            found.push((index, t, translation));
+            found.push((index, n, translation));
         }
         if !in_order {
             found.sort_by_key(|(i, ..)| *i);
@@ -115,7 +117,8 @@ impl Checker<'_> {
         self.identical_to_source(&found, translations);
         self.stale_reviews(translations);
         if let Some((limit, what)) = spss_limit(&key) {
-            for (_, t, tr) in &found {
+            for (_, n, tr) in &found {
+                let t = &translations[*n];
                 if tr.plain().len() <= limit {
                     continue;
                 }
@@ -141,12 +144,14 @@ impl Checker<'_> {
             }
         }
         let languages = &self.shared_languages;
-        ir::Text {
+        let text = ir::Text {
             key,
             translations: ir::Translations::collect_unique(
-                found.into_iter().map(|(i, _, t)| (languages[i].clone(), t)),
+                found.drain(..).map(|(i, _, t)| (languages[i].clone(), t)),
             ),
-        }
+        };
+        self.found = found;
+        text
     }
 
     /// E052: the `n`th translation repeats an earlier one's language.
@@ -282,7 +287,7 @@ impl Checker<'_> {
     /// places and organisations legitimately are).
     fn identical_to_source(
         &mut self,
-        found: &[(usize, &Translation, ir::Translation)],
+        found: &[(usize, usize, ir::Translation)],
         translations: &[Translation],
     ) {
         let Some((0, _, src)) = found.first() else {
@@ -313,7 +318,7 @@ impl Checker<'_> {
         let mut copied: Vec<&Translation> = found[1..]
             .iter()
             .filter(|(.., t)| t.raw == src.raw)
-            .map(|(_, t, _)| *t)
+            .map(|(_, n, _)| &translations[*n])
             .collect();
         copied.sort_by_key(|t| t.raw.span.start);
         for t in copied {

@@ -94,8 +94,9 @@ pub struct Item {
 #[derive(Clone, Debug)]
 pub struct Property {
     pub span: Span,
-    /// The property keyword as written (`label`, `option`, `indirectly identifying`, …).
-    pub key: Spanned<String>,
+    /// The property keyword (`label`, `option`, `indirectly identifying`,
+    /// …): one of the grammar's, so no copy of the source is made.
+    pub key: Spanned<&'static str>,
     pub value: PropertyValue,
 }
 

@@ -193,6 +193,15 @@ pub(super) fn is_property_word(w: &[u8]) -> bool {
     )
 }
 
+/// The grammar's own string of a property keyword: `w` if it is one.
+pub(super) fn property_keyword(w: &str) -> Option<&'static str> {
+    PROPERTY_KW
+        .iter()
+        .flat_map(|alts| alts.iter())
+        .find(|k| **k == w)
+        .copied()
+}
+
 /// One of [`ITEM_KW`].
 fn is_item_word(w: &[u8]) -> bool {
     matches!(
@@ -235,6 +244,16 @@ impl<'a> P<'a> {
 
     fn span(&self, (start, end): R) -> Span {
         Span::new(self.file, self.base + start, self.base + end)
+    }
+
+    /// A property keyword read with [`P::kw`] from one of the lists of
+    /// [`PROPERTY_KW`].
+    fn key(&self, r: R) -> Spanned<&'static str> {
+        let value = property_keyword(self.slice(r)).unwrap_or_else(|| {
+            self.bail.set(true);
+            ""
+        });
+        Spanned::new(value, self.span(r))
     }
 
     fn spanned(&self, r: R) -> Spanned<String> {
@@ -844,7 +863,7 @@ impl<'a> P<'a> {
     }
 
     /// The properties other than `text_prop` and `when_prop`.
-    fn other_property(&mut self) -> Option<(Spanned<String>, PropertyValue)> {
+    fn other_property(&mut self) -> Option<(Spanned<&'static str>, PropertyValue)> {
         Some(if let Some(k) = self.kw(&["option"]) {
             // option_prop = { kw_option ~ code ~ option_flag* ~ translation* }
             self.skip();
@@ -857,10 +876,7 @@ impl<'a> P<'a> {
             });
             self.skip();
             let texts = self.translations();
-            (
-                self.spanned(k),
-                PropertyValue::Option { code, flags, texts },
-            )
+            (self.key(k), PropertyValue::Option { code, flags, texts })
         } else if let Some(k) = self.kw(&["item"]) {
             // grid_item_prop = { kw_item ~ name ~ translation* ~ item_label? ~ item_continues? ~ item_break? }
             self.skip();
@@ -893,7 +909,7 @@ impl<'a> P<'a> {
                 Some((p.span((b.0, p.pos)), texts))
             });
             (
-                self.spanned(k),
+                self.key(k),
                 PropertyValue::GridItem(Box::new(GridItem {
                     name,
                     texts,
@@ -910,7 +926,7 @@ impl<'a> P<'a> {
             self.lit("..")?;
             self.skip();
             let hi = self.code()?;
-            (self.spanned(k), PropertyValue::Values(lo, hi))
+            (self.key(k), PropertyValue::Values(lo, hi))
         } else if let Some(k) = self.kw(&["languages"]) {
             // languages_prop = { kw_languages ~ (!property_kw ~ lang_code)+ }
             self.skip();
@@ -925,40 +941,40 @@ impl<'a> P<'a> {
             let mut codes = vec![first];
             self.skip();
             self.rep(&mut codes, code);
-            (self.spanned(k), PropertyValue::Languages(codes))
+            (self.key(k), PropertyValue::Languages(codes))
         } else if let Some(k) = self.kw(STRING_KW) {
             self.skip();
             let s = self.string()?;
-            (self.spanned(k), PropertyValue::Str(s))
+            (self.key(k), PropertyValue::Str(s))
         } else if let Some(k) = self.kw(DATE_KW) {
             self.skip();
             let d = self.date()?;
-            (self.spanned(k), PropertyValue::Date(self.spanned(d)))
+            (self.key(k), PropertyValue::Date(self.spanned(d)))
         } else if let Some(k) = self.kw(NUMBER_KW) {
             self.skip();
             let n = self.number()?;
-            (self.spanned(k), PropertyValue::Number(n))
+            (self.key(k), PropertyValue::Number(n))
         } else if let Some(k) = self.attempt(|p| {
             // flag_prop = { (kw_indirectly ~ kw_identifying) | flag_kw }
             let a = p.kw(&["indirectly"])?;
             p.skip();
             let b = p.kw(&["identifying"])?;
             Some(Spanned::new(
-                "indirectly identifying".to_string(),
+                "indirectly identifying",
                 p.span(a).to(p.span(b)),
             ))
         }) {
             (k, PropertyValue::Flag)
         } else if let Some(k) = self.kw(FLAG_KW) {
-            (self.spanned(k), PropertyValue::Flag)
+            (self.key(k), PropertyValue::Flag)
         } else if let Some(k) = self.kw(&["continues"]) {
             // continues_prop = { kw_continues ~ (string | qualified_name) }
             self.skip();
             if let Some(s) = self.attempt(|p| p.string()) {
-                (self.spanned(k), PropertyValue::Str(s))
+                (self.key(k), PropertyValue::Str(s))
             } else {
                 let q = self.qualified_name()?;
-                (self.spanned(k), PropertyValue::Continues(self.spanned(q)))
+                (self.key(k), PropertyValue::Continues(self.spanned(q)))
             }
         } else {
             return None;
@@ -972,7 +988,7 @@ impl<'a> P<'a> {
         let texts = self.translations();
         Some(Property {
             span: self.span((k.0, self.pos)),
-            key: self.spanned(k),
+            key: self.key(k),
             value: PropertyValue::Texts(texts),
         })
     }
@@ -984,7 +1000,7 @@ impl<'a> P<'a> {
         let e = self.expr()?;
         Some(Property {
             span: self.span((k.0, self.pos)),
-            key: self.spanned(k),
+            key: self.key(k),
             value: PropertyValue::When(Box::new(e)),
         })
     }

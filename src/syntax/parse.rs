@@ -862,7 +862,13 @@ impl Converter {
         let rule = pair.as_rule();
         let mut inner = pair.into_inner();
         let key_pair = inner.next().expect("property keyword");
-        let mut key = self.spanned(&key_pair);
+        // The grammar's rule `property_kw` admits only these words.
+        let mut key = Spanned::new(
+            super::fast::property_keyword(key_pair.as_str()).unwrap_or_else(|| {
+                unreachable!("unexpected property keyword {:?}", key_pair.as_str())
+            }),
+            self.span(&key_pair),
+        );
         let value = match rule {
             Rule::text_prop => PropertyValue::Texts(self.translations(inner)),
             Rule::option_prop => {
@@ -934,7 +940,7 @@ impl Converter {
                 if let Some(second) = inner.next() {
                     // `indirectly identifying`
                     let s = key.span.to(self.span(&second));
-                    key = Spanned::new("indirectly identifying".into(), s);
+                    key = Spanned::new("indirectly identifying", s);
                 }
                 PropertyValue::Flag
             }

@@ -328,7 +328,7 @@ fn item_sites(
     };
     for p in &item.properties {
         match &p.value {
-            PropertyValue::Texts(ts) => push(p.key.value.clone(), p.key.span, ts),
+            PropertyValue::Texts(ts) => push(p.key.value.to_string(), p.key.span, ts),
             PropertyValue::Option { code, texts, .. } => {
                 push(format!("option.{}", code.value), code.span, texts);
             }
