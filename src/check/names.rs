@@ -24,6 +24,11 @@ pub struct NameTable {
     /// The tables of parts of the survey lowered on other threads (taken
     /// in whole, not copied entry by entry): no name is in two tables.
     parts: Vec<Seen>,
+    /// The hash of every name declared, in any of the tables, in order: for
+    /// [`NameTable::clashes`], which compares two tables by these numbers,
+    /// read in order, instead of looking each name of one up in the other
+    /// (whose entries and their strings are then not in the cache).
+    hashes: Vec<u64>,
 }
 
 /// Where each variable of a checked survey is declared, by its name as
@@ -124,6 +129,7 @@ impl NameTable {
     /// Room for `n` more names without regrowing.
     pub fn reserve(&mut self, n: usize) {
         self.seen.reserve(n);
+        self.hashes.reserve(n);
     }
 
     /// Every declared name (as written) and where it was declared.
@@ -176,6 +182,7 @@ impl NameTable {
         }
         // (A copied key is the lowercase of a name that differs from it.)
         let written = matches!(key, std::borrow::Cow::Owned(_)).then(|| name.to_string());
+        self.hashes.push(hash(&key));
         self.seen
             .insert(key.into_owned(), (written, span, generated));
         None
@@ -186,11 +193,18 @@ impl NameTable {
     }
 
     /// Does another table declare a name declared here (ignoring case)?
+    /// Equal names hash alike, so no hash in common means no name in
+    /// common. Two names that merely hash alike (which 64-bit hashes of a
+    /// survey's names all but never do) count as a clash: the caller then
+    /// lowers the part again in order, which is always right.
     pub fn clashes(&self, other: &NameTable) -> bool {
-        std::iter::once(&other.seen)
-            .chain(&other.parts)
-            .flat_map(|seen| seen.keys())
-            .any(|k| self.find(k).is_some())
+        let (small, large) = if self.hashes.len() <= other.hashes.len() {
+            (&self.hashes, &other.hashes)
+        } else {
+            (&other.hashes, &self.hashes)
+        };
+        let small: crate::fasthash::FastSet<u64> = small.iter().copied().collect();
+        large.iter().any(|h| small.contains(h))
     }
 
     /// Takes in the names another table declared, none of which is
@@ -199,7 +213,16 @@ impl NameTable {
         debug_assert!(!self.clashes(&other));
         self.parts.push(other.seen);
         self.parts.extend(other.parts);
+        self.hashes.extend(other.hashes);
     }
+}
+
+/// A key's hash, for [`NameTable::clashes`].
+fn hash(key: &str) -> u64 {
+    use std::hash::Hasher;
+    let mut h = crate::fasthash::FxHasher::default();
+    h.write(key.as_bytes());
+    h.finish()
 }
 
 /// A name's key in the table: its lowercase form, which most names are
