@@ -492,11 +492,13 @@ impl<'a> Checker<'a> {
             );
         }
         let mut lists = Vec::new();
-        for name in std::mem::take(&mut self.used_lists) {
-            if let Some(l) = self.ir_lists.remove(&name) {
+        let used = std::mem::take(&mut self.used_lists);
+        for name in &used {
+            if let Some(l) = self.ir_lists.remove(name) {
                 lists.push(l);
             }
         }
+        self.scratch.names.push(used);
         ir::Survey {
             format: ir::IR_FORMAT,
             id: id_name.value.clone(),
@@ -920,6 +922,7 @@ impl<'a> Checker<'a> {
         if bounds.len() <= 2 {
             let mut body = self.first_body(expanded);
             self.lower_range(expanded, 0..expanded.len(), &mut body);
+            self.scratch.scopes.push(body.scope);
             return (body.sections, body.variables);
         }
         // The first part here, the others on threads of their own, each
@@ -976,6 +979,8 @@ impl<'a> Checker<'a> {
             }
         }
         start.done("take in parts");
+        self.scratch.scopes.extend(taken_scopes);
+        self.scratch.scopes.push(body.scope);
         (body.sections, body.variables)
     }
 

@@ -66,6 +66,25 @@ pub struct Checked {
     /// freeing them (the command line), and one that keeps the result can
     /// drop them early.
     pub syntax: BTreeMap<FileId, crate::syntax::ast::SyntaxFile>,
+    /// What the checker built only to work with (the tables of names in
+    /// scope while it lowered the body, the names of the lists in use):
+    /// handed back for the same reason as `syntax`. Freeing it here would
+    /// cost a large survey a few milliseconds, some hundred thousand
+    /// strings, many of them made on other threads.
+    pub scratch: Scratch,
+}
+
+/// See [`Checked::scratch`]: nothing to read, only to drop.
+#[derive(Default)]
+pub struct Scratch {
+    scopes: Vec<lower::Scope>,
+    names: Vec<Vec<String>>,
+}
+
+impl std::fmt::Debug for Scratch {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Scratch")
+    }
 }
 
 impl Checked {
@@ -119,6 +138,7 @@ fn check_loaded(
     });
     let mut lineage_work = None;
     let variable_spans;
+    let scratch;
     let survey = {
         let mut checker = Checker::new(&loaded, options, is_module, incomplete);
         let survey = crate::timings::time("lower", || checker.run());
@@ -160,6 +180,7 @@ fn check_loaded(
             checker.diagnostics.extend(found);
         }
         variable_spans = std::mem::take(&mut checker.names).into_spans();
+        scratch = std::mem::take(&mut checker.scratch);
         let clean = !checker.diagnostics.iter().any(Diagnostic::is_error)
             && !diagnostics.iter().any(Diagnostic::is_error);
         if clean && !options.skip_lineage {
@@ -204,6 +225,7 @@ fn check_loaded(
         is_module,
         variable_spans,
         syntax: files,
+        scratch,
     }
 }
 
@@ -299,6 +321,8 @@ pub(crate) struct Checker<'a> {
     /// The translations of the text being lowered (`Checker::text`), kept
     /// for the next text.
     found: Vec<(usize, usize, ir::Translation)>,
+    /// Handed back with the result (`Checked::scratch`).
+    scratch: Scratch,
 }
 
 /// A condition a worker lowered with names of earlier parts taken on trust:
@@ -346,6 +370,7 @@ impl<'a> Checker<'a> {
             provisional: false,
             deferred: Vec::new(),
             found: Vec::new(),
+            scratch: Scratch::default(),
         }
     }
 
