@@ -1377,13 +1377,18 @@ impl<'a> Checker<'a> {
             self.declare_lineage(item, &name, name_span, &kind_str, subst);
         }
         let own = self.when(item, subst, scope);
-        self.routing_elements.push(routing::Site {
-            name: name.clone(),
-            section: Some(section.to_string()),
-            own: Self::when_span(item).zip(own.clone()),
-            outer: std::mem::take(&mut self.routing_outer),
-            at: name_span,
-        });
+        let outer_spans = std::mem::take(&mut self.routing_outer);
+        // An element asked unconditionally gives the routing analysis
+        // nothing to find (it looks at conditions only).
+        if own.is_some() || outer.is_some() {
+            self.routing_elements.push(routing::Site {
+                name: name.clone(),
+                section: Some(section.to_string()),
+                own: Self::when_span(item).zip(own.clone()),
+                outer: outer_spans,
+                at: name_span,
+            });
+        }
         let condition = Condition::and(outer, own);
         let key = |k: &str| concat(&[&name, ".", k]);
         let mut note = self.opt_text(item, "note", &name, subst);

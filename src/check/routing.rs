@@ -70,11 +70,18 @@ struct Index<'s> {
 }
 
 impl<'s> Index<'s> {
+    #[cfg(test)]
     fn new(survey: &'s Survey) -> Index<'s> {
+        Self::of(survey, |_| true)
+    }
+
+    /// The variables `wanted` (by name), and every list.
+    fn of(survey: &'s Survey, wanted: impl Fn(&str) -> bool) -> Index<'s> {
         Index {
             vars: survey
                 .variables
                 .iter()
+                .filter(|v| wanted(&v.name))
                 .map(|v| (v.name.as_str(), v))
                 .collect(),
             lists: survey.lists.iter().map(|l| (l.name.as_str(), l)).collect(),
@@ -354,18 +361,30 @@ pub(super) fn report(
     groups: Option<usize>,
 ) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    let index = crate::timings::time("routing index", || Index::new(survey));
+    // Only what has a condition is analysed, and only the variables the
+    // conditions name are looked up: in most surveys a few of either.
     let section_of: FastMap<&str, &crate::ir::Section> = survey
         .sections
         .iter()
+        .filter(|s| s.condition.is_some())
         .map(|s| (s.name.as_str(), s))
         .collect();
     let element_of: FastMap<&str, &crate::ir::Element> = survey
         .sections
         .iter()
         .flat_map(|s| &s.elements)
+        .filter(|e| e.condition.is_some())
         .map(|e| (e.name.as_str(), e))
         .collect();
+    let index = crate::timings::time("routing index", || {
+        let named: crate::fasthash::FastSet<&str> = section_of
+            .values()
+            .filter_map(|s| s.condition.as_ref())
+            .chain(element_of.values().filter_map(|e| e.condition.as_ref()))
+            .flat_map(Condition::variables)
+            .collect();
+        Index::of(survey, |name| named.contains(name))
+    });
     let mut never_sections: BTreeSet<&str> = BTreeSet::new();
     for site in sections {
         let Some(s) = section_of.get(site.name.as_str()) else {
