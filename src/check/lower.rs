@@ -6,7 +6,7 @@ use std::sync::Arc;
 use super::names::{Generated, check_name};
 use super::{Checker, Expanded, Subst, lineage, routing};
 use crate::diagnostics::{self, Code, Diagnostic};
-use crate::fasthash::FastMap;
+use crate::fasthash::{FastMap, FastSet};
 use crate::ir::{self, Condition, Disclosure, ElementKind, Level, VariableKind};
 use crate::source::{Span, Spanned};
 use crate::syntax::ast::{ArgumentValue, Item, Keyword, Property, PropertyValue, Translation};
@@ -40,7 +40,7 @@ pub(super) struct Scope {
     /// Names of every variable in the whole survey (lowercase), for telling a
     /// forward reference from an unknown name (not known to the parts
     /// lowered on other threads).
-    pub all: Arc<FastMap<String, String>>,
+    pub all: Arc<FastSet<String>>,
     /// Lowering a part of the body on a thread of its own: a name not
     /// declared in this part is taken on trust by conditions, as declared by
     /// an earlier part, and checked again when the part is taken in.
@@ -68,7 +68,7 @@ pub(super) struct Body {
 
 impl Body {
     /// `on_trust`: a part lowered on a thread of its own (`Scope::on_trust`).
-    fn new(all: Arc<FastMap<String, String>>, on_trust: bool, variables: usize) -> Body {
+    fn new(all: Arc<FastSet<String>>, on_trust: bool, variables: usize) -> Body {
         let mut scope = Scope {
             all,
             on_trust,
@@ -985,15 +985,19 @@ impl<'a> Checker<'a> {
     }
 
     /// The body the calling thread lowers into, from pass 1: every variable
-    /// name of the body (lowercase, and as written), quietly, and room for
+    /// name of the body (lowercase), quietly, and room for
     /// as many variables (a variable is large: no regrowing), with the
     /// tables of names sized for them.
     fn first_body(&mut self, expanded: &[Expanded<'a>]) -> Body {
         let all = crate::timings::time("names", || {
-            let mut all = FastMap::default();
+            // About two names an item (a question and its "other" text).
+            let mut all = FastSet::with_capacity_and_hasher(2 * expanded.len(), Default::default());
+            let mut names = Vec::new();
             for e in expanded {
-                for n in self.quiet_names(e) {
-                    all.entry(n.to_ascii_lowercase()).or_insert(n);
+                self.quiet_names(e, &mut names);
+                for mut n in names.drain(..) {
+                    n.make_ascii_lowercase();
+                    all.insert(n);
                 }
             }
             all
@@ -1107,8 +1111,7 @@ impl<'a> Checker<'a> {
         self.lineage.extend(worker.lineage);
         self.lineage_grids.extend(worker.lineage_grids);
         self.long_option_labels.extend(worker.long_option_labels);
-        let used: crate::fasthash::FastSet<&str> =
-            self.used_lists.iter().map(String::as_str).collect();
+        let used: FastSet<&str> = self.used_lists.iter().map(String::as_str).collect();
         let new: Vec<String> = worker
             .used_lists
             .into_iter()
@@ -1295,15 +1298,14 @@ impl<'a> Checker<'a> {
     }
 
     /// Names an expanded item declares, without reporting anything.
-    fn quiet_names(&self, e: &Expanded<'a>) -> Vec<String> {
+    fn quiet_names(&self, e: &Expanded<'a>, out: &mut Vec<String>) {
         let item = e.item;
         let Some(n) = &item.name else {
-            return Vec::new();
+            return;
         };
         let Ok(name) = Self::subst_name(&n.value, e.subst.as_deref()) else {
-            return Vec::new();
+            return;
         };
-        let mut out = Vec::new();
         match item.keyword.value {
             Keyword::Question => {
                 if item.kind.as_ref().is_some_and(|k| k.value == "grid") {
@@ -1320,7 +1322,6 @@ impl<'a> Checker<'a> {
             Keyword::Hidden => out.push(name),
             _ => {}
         }
-        out
     }
 
     /// Where an item's `when` is written.
