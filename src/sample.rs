@@ -279,18 +279,21 @@ pub fn value(survey: &Survey, v: &Variable, rng: &mut Rng) -> Value {
                 "\"",
                 "&",
             ];
-            let max = v.max_length.unwrap_or(200) as usize;
-            let target = rng.below(max.min(60) as u64 + 1) as usize;
+            // A text someone typed: one to 60 characters (never more than
+            // the question allows), of pieces that fit; one-character
+            // pieces fill what a longer one would overrun.
+            const ONE: &[&str] = &["ä", "ö", "å", "🙂", "\"", "&", "x"];
+            let max = v.max_length.unwrap_or(200).max(1) as usize;
+            let target = 1 + rng.below(max.min(60) as u64) as usize;
             let mut s = String::new();
             let mut len = 0;
             while len < target {
-                let piece = rng.pick(PIECES).copied().unwrap_or("a");
-                let n = piece.chars().count();
-                if len + n > target {
-                    break;
+                let mut piece = rng.pick(PIECES).copied().unwrap_or("a");
+                if len + piece.chars().count() > target {
+                    piece = rng.pick(ONE).copied().unwrap_or("a");
                 }
                 s.push_str(piece);
-                len += n;
+                len += piece.chars().count();
             }
             json!(s)
         }
@@ -385,5 +388,33 @@ mod tests {
                 assert!((1..=5).contains(&codes.len()), "seed {seed}");
             }
         }
+    }
+
+    /// A text answer is something typed: never empty, never longer than
+    /// the question allows, of every length up to 60 characters.
+    #[test]
+    fn text_answers_are_typed_texts() {
+        let s = barometer();
+        let mut lengths = std::collections::BTreeSet::new();
+        let mut texts = 0;
+        for seed in 0..400 {
+            let r = sample_response(&s, seed, &Options::default());
+            let r = r.as_object().unwrap();
+            for v in s.variables.iter().filter(|v| v.kind == VariableKind::Text) {
+                let Some(Value::String(t)) = r.get(&v.name) else {
+                    continue;
+                };
+                let n = t.chars().count();
+                assert!(n >= 1, "seed {seed}: {} is empty", v.name);
+                assert!(
+                    n <= v.max_length.unwrap_or(200) as usize,
+                    "seed {seed}: {t}"
+                );
+                lengths.insert(n);
+                texts += 1;
+            }
+        }
+        assert!(texts > 100, "{texts} text answers");
+        assert!(lengths.len() > 40, "lengths {lengths:?}");
     }
 }
