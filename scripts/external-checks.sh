@@ -36,7 +36,10 @@ run() {
 
 # The IR's own schema is a valid 2020-12 schema, and every built IR follows it.
 run "ir.schema.json is a valid JSON Schema" "$bin/check-jsonschema-meta" --strict docs/ir.schema.json
-for ir in "$out"/*/ir.json; do
+# The hostile codebook fixture too: display texts with researcher notes.
+rm -rf "$out-ir"
+./target/release/lomake --quiet build tests/fixtures/codebook/hostile.survey --out "$out-ir"
+for ir in "$out"/*/ir.json "$out-ir"/*/ir.json; do
   run "$ir follows docs/ir.schema.json" "$bin/check-instance" docs/ir.schema.json "$ir"
 done
 # A broken IR must be refused (the check can fail).

@@ -553,6 +553,10 @@ pub struct Element {
     pub text: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub help: Option<Text>,
+    /// A display text's researcher note (codebooks only). A question's note
+    /// is its variables' (`Variable::note`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<Text>,
     /// The answer list (by name in `Survey::lists`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub list: Option<String>,

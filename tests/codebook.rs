@@ -877,12 +877,13 @@ fn display_texts_in_question_order() {
     );
     let rows = parse_csv(&en.csv);
     let q = rows.iter().find(|r| r[0] == "q_quote").unwrap();
-    // CSV: plain text (no markup), paragraphs apart, help last.
+    // CSV: plain text (no markup), paragraphs apart, help after the text,
+    // the researcher note last.
     assert!(
         q[column("display")]
             .starts_with("Definition 'apostrophe' \"quote\" <script>alert('d')</script>")
     );
-    assert!(q[column("display")].ends_with("\n\nHelp on the screen: \"; DROP"));
+    assert!(q[column("display")].contains("\n\nHelp on the screen: \"; DROP\n\nResearcher note: "));
     // SPSS: every document line a quoted string of at most 80 bytes, the
     // text kept (a line `END DATA.` or `* …` is data inside quotes).
     let docs = document_lines(&en.sps);
@@ -917,6 +918,81 @@ fn display_texts_in_question_order() {
     let close = var[open..].find("</preQTxt>").unwrap() + open;
     assert!(xml_unescape(&var[open..close]).starts_with(
         "Definition 'apostrophe' \"quote\" <script>alert('d')</script> & ]]> | pipe `code`."
+    ));
+}
+
+/// A display text's researcher note is in the IR and in every codebook,
+/// next to the display text, escaped; never among what respondents read
+/// (DDI `preQTxt`).
+#[test]
+fn display_notes_in_every_format() {
+    let survey = hostile();
+    let defs = survey
+        .sections
+        .iter()
+        .flat_map(|s| &s.elements)
+        .find(|e| e.name == "d_defs")
+        .expect("d_defs");
+    let note = defs.note.as_ref().expect("the note in the IR");
+    assert_eq!(
+        note.translations.get("en").map(|t| t.raw.to_string()),
+        Some("For researchers: <i>not</i> shown & \\\"quote\\\"".to_string())
+    );
+    assert!(survey.to_json().contains("\"note\""));
+
+    let en = books(&survey, "en");
+    let plain = "For researchers: <i>not</i> shown & \"quote\"";
+    assert!(en.html.contains(
+        "<dt>Researcher note</dt><dd class=\"note\">For researchers: &lt;i&gt;not&lt;/i&gt; shown &amp; &quot;quote&quot;</dd>"
+    ));
+    assert!(
+        en.html
+            .contains("<dd class=\"note\">End note ]]&gt; &lt;y&gt;</dd>")
+    );
+    assert!(en.md.contains(
+        "- **Researcher note:** For researchers: \\<i\\>not\\</i\\> shown \\& \"quote\""
+    ));
+    assert!(
+        en.md
+            .contains("- **Researcher note:** End note \\]\\]\\> \\<y\\>")
+    );
+    let rows = parse_csv(&en.csv);
+    let q = rows.iter().find(|r| r[0] == "q_quote").unwrap();
+    assert!(
+        q[column("display")].ends_with(&format!("\n\nResearcher note: {plain}")),
+        "{}",
+        q[column("display")]
+    );
+    let docs = document_lines(&en.sps);
+    assert!(
+        docs.contains(&format!("Researcher note: {plain}")),
+        "{docs:?}"
+    );
+    assert!(docs.contains(&"Researcher note: End note ]]> <y>".to_string()));
+    let fi = books(&survey, "fi");
+    assert!(
+        fi.html
+            .contains("<dt>Tutkijan huomautus</dt><dd class=\"note\">Tutkijalle:")
+    );
+
+    let xml = ddi_xml(&survey);
+    let start = xml.find("<var ID=\"V_q_quote\"").unwrap();
+    let var = &xml[start..start + xml[start..].find("</var>").unwrap()];
+    let tag = "<notes type=\"lomake:researcherNote\" subject=\"d_defs\" xml:lang=\"en\">";
+    let open = var.find(tag).expect("the note in the var") + tag.len();
+    let close = var[open..].find("</notes>").unwrap() + open;
+    assert_eq!(xml_unescape(&var[open..close]), plain);
+    for lang in ["fi", "se"] {
+        assert!(var.contains(&format!("subject=\"d_defs\" xml:lang=\"{lang}\"")));
+    }
+    // Not what respondents read.
+    assert!(!var.contains("<preQTxt xml:lang=\"en\">For researchers"));
+    let end = xml
+        .find("<varGrp type=\"section\" name=\"end_page\"")
+        .unwrap();
+    let group = &xml[end..end + xml[end..].find("</varGrp>").unwrap()];
+    assert!(group.contains(
+        "<notes type=\"lomake:researcherNote\" subject=\"d_end\" xml:lang=\"en\">End note ]]&gt; &lt;y&gt;</notes>"
     ));
 }
 

@@ -196,6 +196,20 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
                 ));
             }
         }
+        // The researcher notes of the display texts read before it (their
+        // texts are its `preQTxt`), each with the display text's name.
+        for k in 0..e.displays.len() {
+            for (l, es) in &by_lang {
+                if let Some(d) = es[i].displays.get(k)
+                    && let Some(note) = &d.note
+                {
+                    notes.push(NoteView {
+                        subject: Some(clean(d.name)),
+                        ..NoteView::new("lomake:researcherNote", Some(l.as_str()), &note.plain)
+                    });
+                }
+            }
+        }
         if let Some(l) = v.and_then(|v| v.lineage.as_ref()) {
             notes.push(NoteView::new(
                 "lomake:continues",
@@ -318,6 +332,14 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
                     notes.push(NoteView {
                         subject: Some(clean(&d.name)),
                         ..NoteView::new("lomake:display", Some(l.as_str()), &text)
+                    });
+                }
+            }
+            for l in langs {
+                if let Some(note) = super::DisplayText::of(survey, d, l).note {
+                    notes.push(NoteView {
+                        subject: Some(clean(&d.name)),
+                        ..NoteView::new("lomake:researcherNote", Some(l.as_str()), &note.plain)
                     });
                 }
             }

@@ -207,6 +207,10 @@ pub struct DisplayText<'a> {
     pub help: Option<Rich>,
     /// "Shown if: …" when it has a condition (its section's included).
     pub shown_if: Option<Vec<Piece>>,
+    /// Its researcher note (never shown to respondents).
+    pub note: Option<Rich>,
+    /// "Researcher note" in the text's language.
+    note_heading: &'static str,
 }
 
 impl<'a> DisplayText<'a> {
@@ -221,10 +225,13 @@ impl<'a> DisplayText<'a> {
                 p.extend(words::condition_words(survey, c, lang));
                 p
             }),
+            note: e.note.as_ref().and_then(|t| rich(t, lang, langs)),
+            note_heading: words::words(lang).researcher_note,
         }
     }
 
-    /// The text and help as plain text, paragraphs apart.
+    /// The text and help as plain text, paragraphs apart: what respondents
+    /// read.
     pub fn plain(&self) -> String {
         [&self.text, &self.help]
             .into_iter()
@@ -232,6 +239,19 @@ impl<'a> DisplayText<'a> {
             .map(|r| r.plain.as_str())
             .collect::<Vec<_>>()
             .join("\n\n")
+    }
+
+    /// [`DisplayText::plain`], and then the researcher note, headed
+    /// (`Researcher note: …`): for analysts' documents.
+    pub fn plain_with_note(&self) -> String {
+        let mut out = self.plain();
+        if let Some(note) = &self.note {
+            if !out.is_empty() {
+                out.push_str("\n\n");
+            }
+            out.push_str(&format!("{}: {}", self.note_heading, note.plain));
+        }
+        out
     }
 }
 

@@ -89,6 +89,8 @@ pub struct DisplayView {
     pub help: Option<String>,
     /// "Shown if: …", when it has a condition.
     pub shown_if: Option<String>,
+    /// Its researcher note.
+    pub note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -169,6 +171,7 @@ fn display(r: &dyn Render, d: &super::DisplayText<'_>) -> DisplayView {
         text: d.text.as_ref().map(|x| r.rich(x)),
         help: d.help.as_ref().map(|x| r.rich(x)),
         shown_if: d.shown_if.as_ref().map(|p| r.pieces(p)),
+        note: d.note.as_ref().map(|x| r.rich(x)),
     }
 }
 
