@@ -994,6 +994,10 @@ fn display_notes_in_every_format() {
     assert!(group.contains(
         "<notes type=\"lomake:researcherNote\" subject=\"d_end\" xml:lang=\"en\">End note ]]&gt; &lt;y&gt;</notes>"
     ));
+    // And when it is shown, as the other codebooks say it.
+    assert!(group.contains(
+        "<notes type=\"lomake:shownIf\" subject=\"d_end\" xml:lang=\"en\">Shown if: Count (`q_count`) &gt; 5</notes>"
+    ));
 }
 
 /// The values of the hidden `lang` (strings) are listed as they are in the

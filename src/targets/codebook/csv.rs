@@ -76,7 +76,7 @@ pub fn codebook(entries: &[Entry<'_>]) -> String {
                 .unwrap_or_default(),
             e.displays
                 .iter()
-                .map(|d| d.plain_with_note())
+                .map(|d| d.for_analysts())
                 .collect::<Vec<_>>()
                 .join("\n\n"),
             e.limits.token(),

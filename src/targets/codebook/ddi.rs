@@ -109,6 +109,27 @@ impl NoteView {
     }
 }
 
+/// A display text's "Shown if" (`lomake:shownIf`) and researcher note, in
+/// one language, each with the display text's name as subject.
+fn display_notes(d: &super::DisplayText<'_>, lang: &str) -> Vec<NoteView> {
+    let shown_if = d.shown_if.as_ref().map(|p| words::plain(p));
+    [
+        ("lomake:shownIf", shown_if),
+        (
+            "lomake:researcherNote",
+            d.note.as_ref().map(|r| r.plain.clone()),
+        ),
+    ]
+    .into_iter()
+    .filter_map(|(kind, text)| {
+        Some(NoteView {
+            subject: Some(clean(d.name)),
+            ..NoteView::new(kind, Some(lang), &text?)
+        })
+    })
+    .collect()
+}
+
 fn clean(s: &str) -> String {
     scrub(s).into_owned()
 }
@@ -196,17 +217,13 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
                 ));
             }
         }
-        // The researcher notes of the display texts read before it (their
-        // texts are its `preQTxt`), each with the display text's name.
+        // When the display texts read before it are shown, and their
+        // researcher notes (their texts are its `preQTxt`), each with the
+        // display text's name.
         for k in 0..e.displays.len() {
             for (l, es) in &by_lang {
-                if let Some(d) = es[i].displays.get(k)
-                    && let Some(note) = &d.note
-                {
-                    notes.push(NoteView {
-                        subject: Some(clean(d.name)),
-                        ..NoteView::new("lomake:researcherNote", Some(l.as_str()), &note.plain)
-                    });
+                if let Some(d) = es[i].displays.get(k) {
+                    notes.extend(display_notes(d, l));
                 }
             }
         }
@@ -336,12 +353,7 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
                 }
             }
             for l in langs {
-                if let Some(note) = super::DisplayText::of(survey, d, l).note {
-                    notes.push(NoteView {
-                        subject: Some(clean(&d.name)),
-                        ..NoteView::new("lomake:researcherNote", Some(l.as_str()), &note.plain)
-                    });
-                }
+                notes.extend(display_notes(&super::DisplayText::of(survey, d, l), l));
             }
         }
         if ids.is_empty() && notes.is_empty() {

@@ -241,17 +241,24 @@ impl<'a> DisplayText<'a> {
             .join("\n\n")
     }
 
-    /// [`DisplayText::plain`], and then the researcher note, headed
-    /// (`Researcher note: …`): for analysts' documents.
-    pub fn plain_with_note(&self) -> String {
-        let mut out = self.plain();
-        if let Some(note) = &self.note {
-            if !out.is_empty() {
-                out.push_str("\n\n");
-            }
-            out.push_str(&format!("{}: {}", self.note_heading, note.plain));
-        }
-        out
+    /// What an analyst reads of it, as plain text, paragraphs apart: the
+    /// text, the help, "Shown if: …" and "Researcher note: …" (CSV, SPSS).
+    pub fn for_analysts(&self) -> String {
+        let shown_if = self.shown_if.as_ref().map(|p| words::plain(p));
+        let note = self
+            .note
+            .as_ref()
+            .map(|r| format!("{}: {}", self.note_heading, r.plain));
+        [
+            self.text.as_ref().map(|r| r.plain.as_str()),
+            self.help.as_ref().map(|r| r.plain.as_str()),
+            shown_if.as_deref(),
+            note.as_deref(),
+        ]
+        .into_iter()
+        .flatten()
+        .collect::<Vec<_>>()
+        .join("\n\n")
     }
 }
 

@@ -325,21 +325,7 @@ fn document_lines(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> Vec<Str
         if let Some(q) = before {
             heading.push_str(&format!(" ({} {q})", w.before_question));
         }
-        let shown_if = d.shown_if.as_ref().map(|p| words::plain(p));
-        let note = d
-            .note
-            .as_ref()
-            .map(|r| format!("{}: {}", w.researcher_note, r.plain));
-        let texts: Vec<&str> = [
-            d.text.as_ref().map(|r| r.plain.as_str()),
-            d.help.as_ref().map(|r| r.plain.as_str()),
-            shown_if.as_deref(),
-            note.as_deref(),
-        ]
-        .into_iter()
-        .flatten()
-        .collect();
-        text_block(heading, &texts)
+        text_block(heading, &[&d.for_analysts()])
     };
     let shown = super::displays(survey);
     let by_section = super::by_section(entries, |e| e.section);
