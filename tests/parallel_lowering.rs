@@ -6,10 +6,11 @@
 //! lowers differently) is lowered again in order; these tests put such
 //! cases at every part boundary.
 
+mod common;
 #[path = "../benches/synth/mod.rs"]
 mod synth;
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use lomake::check::{CheckOptions, Checked, check_file, check_source};
 use lomake::diagnostics::render;
@@ -79,18 +80,9 @@ fn bundled_surveys_lower_the_same_in_parts() {
 
 #[test]
 fn check_fixtures_lower_the_same_in_parts() {
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/check");
-    let mut seen = 0;
-    for entry in std::fs::read_dir(&dir).expect("fixtures") {
-        let path = entry.expect("entry").path();
-        if path.extension().is_some_and(|e| e == "survey")
-            && let Ok(text) = std::fs::read_to_string(&path)
-        {
-            assert_same_in_parts(&path.display().to_string(), &text);
-            seen += 1;
-        }
+    for (path, text) in common::check_fixtures() {
+        assert_same_in_parts(&path.display().to_string(), &text);
     }
-    assert!(seen > 50, "only {seen} fixtures read");
 }
 
 #[test]

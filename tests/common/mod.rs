@@ -19,6 +19,21 @@ pub fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// Every check fixture (`tests/fixtures/check/*.survey`) that reads as
+/// UTF-8, with its text, in name order.
+pub fn check_fixtures() -> Vec<(PathBuf, String)> {
+    let dir = root().join("tests/fixtures/check");
+    let mut out: Vec<(PathBuf, String)> = std::fs::read_dir(&dir)
+        .expect("fixtures")
+        .map(|entry| entry.expect("entry").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "survey"))
+        .filter_map(|path| Some((path.clone(), std::fs::read_to_string(&path).ok()?)))
+        .collect();
+    out.sort();
+    assert!(out.len() > 50, "only {} fixtures read", out.len());
+    out
+}
+
 pub fn compile(path: &Path) -> Survey {
     let checked = check_file(&DiskLoader, path, &CheckOptions::default()).unwrap();
     assert!(
