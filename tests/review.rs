@@ -118,6 +118,22 @@ fn hostile_texts_are_shown_literally() {
     assert!(html.contains("<title>Tarkastusversio: Tarkastus &lt;script&gt;"));
 }
 
+/// A display text's researcher note is shown with the display text, in
+/// every language, escaped.
+#[test]
+fn display_notes_are_shown() {
+    let survey = common::compile(&common::root().join("tests/fixtures/codebook/hostile.survey"));
+    let html = page(&survey);
+    let at = html.find("For researchers: &lt;i&gt;not&lt;/i&gt; shown &amp; &quot;quote&quot;");
+    let defs = html.find("d_defs").expect("the display text");
+    assert!(
+        at.is_some_and(|at| at > defs),
+        "the note after its display text"
+    );
+    assert!(html.contains("Tutkijalle: &lt;i&gt;ei&lt;/i&gt; näytetä"));
+    assert!(html.contains("End note ]]&gt; &lt;y&gt;"));
+}
+
 #[test]
 fn lineage_in_every_language() {
     let html = page(&common::kinds_with_lineage());

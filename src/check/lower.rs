@@ -1014,13 +1014,15 @@ impl<'a> Checker<'a> {
             Some(n) => n,
             None if expanded.len() < PARALLEL_FROM => 1,
             None => std::thread::available_parallelism().map_or(1, |n| n.get().min(4)),
-        };
+        }
+        // No more parts than items (and at least one).
+        .clamp(1, expanded.len().max(1));
         // The calling thread also reads every name of the body first (pass
         // 1, about a twentieth of lowering it): its part is a tenth smaller
         // than the others, so that it ends with them rather than after.
         let tenths = 10 * wanted - 1;
         let mut bounds = vec![0];
-        for k in 1..wanted.max(1) {
+        for k in 1..wanted {
             let from = (expanded.len() * (10 * k - 1) / tenths).max(bounds[bounds.len() - 1] + 1);
             match (from..expanded.len())
                 .find(|&i| expanded[i].item.keyword.value == Keyword::Section)

@@ -659,6 +659,9 @@ fn element(cx: &Ctx<'_>, e: &Element) -> ElementView {
             ));
         }
     }
+    // A display text's own researcher note (a question's are its
+    // variables').
+    cx.opt_row(&mut rows, cw.researcher_note, e.note.as_ref());
     let mut notes: Vec<&Text> = Vec::new();
     for v in &vars {
         if let Some(n) = &v.note
