@@ -16,6 +16,10 @@ pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<FxHasher>>;
 /// A `HashSet` with [`FxHasher`].
 pub type FastSet<K> = HashSet<K, BuildHasherDefault<FxHasher>>;
 
+/// An `IndexSet` (insertion order kept, and may be iterated into output)
+/// with [`FxHasher`].
+pub type FastIndexSet<K> = indexmap::IndexSet<K, BuildHasherDefault<FxHasher>>;
+
 const SEED: u64 = 0x51_7c_c1_b7_27_22_0a_95;
 
 #[derive(Default, Clone, Copy)]

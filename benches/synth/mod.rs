@@ -269,7 +269,7 @@ fn question(out: &mut String, i: usize) {
 /// Pathological inputs, each about `size` bytes: conditions nested to the
 /// limit, many unclosed strings, one long line of text, one long line of
 /// unclosed markup, and a file of nothing but comments.
-pub fn pathological(size: usize, max_nesting: usize) -> [(&'static str, String); 5] {
+pub fn pathological(size: usize, max_nesting: usize) -> [(&'static str, String); 6] {
     let header = "survey p\n  version \"1\"\n  languages fi\n  title\n    fi \"P\"\n\nsection s\n  title\n    fi \"S\"\n\nquestion a single\n  label\n    fi \"A\"\n  text\n    fi \"A\"\n  option 1\n    fi \"1\"\n";
     let mut deep = header.to_string();
     let mut n = 0;
@@ -298,11 +298,36 @@ pub fn pathological(size: usize, max_nesting: usize) -> [(&'static str, String);
         "# only comments\n{}",
         "# kommentti ääkkösillä\n".repeat(size / 24)
     );
+    // Half the survey questions with options of their own (each its own
+    // list), then questions on a scale used for the first time: where the
+    // checker kept its lists in use in a plain list, every later use of
+    // the scale searched past all the others (quadratic).
+    let mut late = header.replacen(
+        "\nsection s",
+        "\nscale late5 ordinal\n  option 1\n    fi \"1\"\n  option 2\n    fi \"2\"\n\nsection s",
+        1,
+    );
+    let mut k = 0;
+    while late.len() < size / 2 {
+        let _ = writeln!(
+            late,
+            "\nquestion o{k} single\n  label\n    fi \"O\"\n  text\n    fi \"O\"\n  option 1\n    fi \"1\""
+        );
+        k += 1;
+    }
+    while late.len() < size {
+        let _ = writeln!(
+            late,
+            "\nquestion l{k} scale late5\n  label\n    fi \"L\"\n  text\n    fi \"L\""
+        );
+        k += 1;
+    }
     [
         ("deep_nesting", deep),
         ("unclosed_strings", unclosed),
         ("long_line", long_line),
         ("brackets_line", brackets),
         ("only_comments", comments),
+        ("late_shared_scale", late),
     ]
 }

@@ -860,7 +860,7 @@ impl<'a> Checker<'a> {
                     self.ir_lists.insert(real.clone(), l);
                 }
                 if !self.used_lists.contains(&real) {
-                    self.used_lists.push(real.clone());
+                    self.used_lists.insert(real.clone());
                 }
                 Some(real)
             }
@@ -889,7 +889,7 @@ impl<'a> Checker<'a> {
                 }
                 let l = self.lower_list(item, qname, subst);
                 self.ir_lists.insert(qname.to_string(), l);
-                self.used_lists.push(qname.to_string());
+                self.used_lists.insert(qname.to_string());
                 Some(qname.to_string())
             }
             (None, _) => {
@@ -1113,13 +1113,9 @@ impl<'a> Checker<'a> {
         self.lineage.extend(worker.lineage);
         self.lineage_grids.extend(worker.lineage_grids);
         self.long_option_labels.extend(worker.long_option_labels);
-        let used: FastSet<&str> = self.used_lists.iter().map(String::as_str).collect();
-        let new: Vec<String> = worker
-            .used_lists
-            .into_iter()
-            .filter(|l| !used.contains(l.as_str()))
-            .collect();
-        self.used_lists.extend(new);
+        // In order of first use: a list the parts before used keeps its
+        // place.
+        self.used_lists.extend(worker.used_lists);
         for (name, list) in worker.ir_lists {
             self.ir_lists.entry(name).or_insert(list);
         }

@@ -78,7 +78,7 @@ pub struct Checked {
 #[derive(Default)]
 pub struct Scratch {
     scopes: Vec<lower::Scope>,
-    names: Vec<Vec<String>>,
+    names: Vec<crate::fasthash::FastIndexSet<String>>,
 }
 
 impl std::fmt::Debug for Scratch {
@@ -296,7 +296,7 @@ pub(crate) struct Checker<'a> {
     lists: IndexMap<String, &'a Item>,
     blocks: IndexMap<String, BlockDef<'a>>,
     /// Named lists in order of first use.
-    used_lists: Vec<String>,
+    used_lists: crate::fasthash::FastIndexSet<String>,
     ir_lists: BTreeMap<String, ir::AnswerList>,
     names: names::NameTable,
     is_module: bool,
@@ -356,7 +356,7 @@ impl<'a> Checker<'a> {
             shared_languages: Vec::new(),
             lists: IndexMap::new(),
             blocks: IndexMap::new(),
-            used_lists: Vec::new(),
+            used_lists: Default::default(),
             ir_lists: BTreeMap::new(),
             names: names::NameTable::default(),
             is_module,
