@@ -684,48 +684,66 @@ fn describe(survey: &Survey, c: &Column<'_>, lang: &str, warnings: &mut BTreeSet
 /// that fits is kept (upper-cased); a longer one is cut, then numbered.
 /// Segments of very long strings get names of their own.
 fn assign_short_names(vars: &mut [Var]) {
-    let mut used: BTreeSet<String> = BTreeSet::new();
+    let mut names = ShortNames::default();
     for v in vars.iter_mut() {
         if v.name.len() <= 8 {
             let s = v.name.to_ascii_uppercase();
-            used.insert(s.clone());
+            names.used.insert(s.clone());
             v.short = vec![s];
         }
     }
     for v in vars.iter_mut() {
         if v.short.is_empty() {
-            let s = unique(&v.name.to_ascii_uppercase(), &mut used);
+            let s = names.unique(&v.name.to_ascii_uppercase());
             v.short = vec![s];
         }
     }
     for v in vars.iter_mut() {
         for _ in 1..v.segments() {
             let base = v.short[0].clone();
-            let s = unique(&base, &mut used);
+            let s = names.unique(&base);
             v.short.push(s);
         }
     }
 }
 
-fn unique(name: &str, used: &mut BTreeSet<String>) -> String {
-    let head = |n: usize| {
-        let h: String = name.chars().take(n).collect();
-        h.trim_end_matches('_').to_string()
-    };
-    let first = head(8);
-    if !first.is_empty() && !used.contains(&first) && !is_reserved(&first) {
-        used.insert(first.clone());
-        return first;
-    }
-    for i in 1u32.. {
-        let suffix = i.to_string();
-        let s = format!("{}_{suffix}", head(8 - 1 - suffix.len()));
-        if !used.contains(&s) {
-            used.insert(s.clone());
-            return s;
+/// The short names given so far, and for each six-character head the
+/// number its next numbered name is tried from.
+#[derive(Default)]
+struct ShortNames {
+    used: BTreeSet<String>,
+    /// Names that share their first six characters are numbered from the
+    /// same heads (`HEAD6_1`, `HEAD5_10`, …): every number below the one
+    /// kept here is taken, so the search need not try them again (many
+    /// long names alike, as a grid's items or a multiple choice's columns,
+    /// would make it quadratic). The name found is the same.
+    next: std::collections::HashMap<String, u32>,
+}
+
+impl ShortNames {
+    fn unique(&mut self, name: &str) -> String {
+        let head = |n: usize| {
+            let h: String = name.chars().take(n).collect();
+            h.trim_end_matches('_').to_string()
+        };
+        let first = head(8);
+        if !first.is_empty() && !self.used.contains(&first) && !is_reserved(&first) {
+            self.used.insert(first.clone());
+            return first;
         }
+        let key: String = name.chars().take(6).collect();
+        let from = self.next.get(&key).copied().unwrap_or(1);
+        for i in from.. {
+            let suffix = i.to_string();
+            let s = format!("{}_{suffix}", head(8 - 1 - suffix.len()));
+            if !self.used.contains(&s) {
+                self.used.insert(s.clone());
+                self.next.insert(key, i + 1);
+                return s;
+            }
+        }
+        unreachable!("some number is free")
     }
-    unreachable!("some number is free")
 }
 
 fn is_reserved(s: &str) -> bool {
@@ -751,15 +769,27 @@ fn is_reserved(s: &str) -> bool {
 /// multiple choice whose columns are all written.
 fn mrsets(survey: &Survey, columns: &[Column<'_>], vars: &[Var], lang: &str) -> String {
     let mut out = String::new();
+    // Each multiple choice's written columns, found in one pass (by the
+    // variable's address: a column refers to its variable in `survey`).
+    let mut columns_of: std::collections::HashMap<*const crate::ir::Variable, Vec<&Var>> =
+        std::collections::HashMap::new();
+    for (c, var) in columns.iter().zip(vars) {
+        if let Some(x) = c.variable.filter(|x| x.kind == VariableKind::Multiple) {
+            columns_of
+                .entry(std::ptr::from_ref(x))
+                .or_default()
+                .push(var);
+        }
+    }
     for v in &survey.variables {
         if v.kind != VariableKind::Multiple {
             continue;
         }
-        let shorts: Vec<String> = columns
-            .iter()
-            .zip(vars)
-            .filter(|(c, _)| c.variable.is_some_and(|x| std::ptr::eq(x, v)))
-            .map(|(_, var)| var.short[0].to_ascii_lowercase())
+        let shorts: Vec<String> = columns_of
+            .get(&std::ptr::from_ref(v))
+            .into_iter()
+            .flatten()
+            .map(|var| var.short[0].to_ascii_lowercase())
             .collect();
         if shorts.len() < 2 {
             continue;
@@ -775,4 +805,56 @@ fn mrsets(survey: &Survey, columns: &[Column<'_>], vars: &[Var], lang: &str) -> 
         ));
     }
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The numbering as it was, trying every number from 1.
+    fn unique_from_one(name: &str, used: &mut BTreeSet<String>) -> String {
+        let head = |n: usize| {
+            let h: String = name.chars().take(n).collect();
+            h.trim_end_matches('_').to_string()
+        };
+        let first = head(8);
+        if !first.is_empty() && !used.contains(&first) && !is_reserved(&first) {
+            used.insert(first.clone());
+            return first;
+        }
+        (1u32..)
+            .map(|i| format!("{}_{i}", head(8 - 1 - i.to_string().len())))
+            .find(|s| used.insert(s.clone()))
+            .expect("some number is free")
+    }
+
+    /// Remembering where each head's numbers continue gives exactly the
+    /// names trying from 1 gives, for long names alike and unlike, short
+    /// names taken first, and heads that end in `_`.
+    #[test]
+    fn short_names_as_when_numbered_from_one() {
+        let mut inputs: Vec<String> = Vec::new();
+        for i in 0..300 {
+            inputs.push(format!("TRANSPORT_MODE_{i}"));
+            inputs.push(format!("TRANSP_{i}_LONGER"));
+            inputs.push(format!("TRANSPORT{}", i % 7));
+            if i % 5 == 0 {
+                inputs.push(format!("TRANSPOR_{i}"));
+                inputs.push("AB_CDE_FGHIJ".to_string());
+            }
+        }
+        let mut names = ShortNames::default();
+        let mut reference = BTreeSet::new();
+        for taken in ["TRANSP_1", "TRANSPO", "TRANS_10"] {
+            names.used.insert(taken.to_string());
+            reference.insert(taken.to_string());
+        }
+        for n in &inputs {
+            let new = names.unique(n);
+            let old = unique_from_one(n, &mut reference);
+            assert_eq!(new, old, "{n}");
+            assert!(new.len() <= 8, "{new}");
+        }
+        assert_eq!(names.used, reference);
+    }
 }
