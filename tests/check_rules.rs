@@ -324,3 +324,65 @@ fn own_options_named_like_a_list_are_refused() {
     let ir = ir.expect("clean");
     assert!(ir.list("foo").is_some() && ir.list("bar").is_some());
 }
+
+/// The routing analysis skips an element without a `when` of its own under
+/// its section's condition alone (the section is analysed), but not one in
+/// an `insert` whose condition excludes the section's.
+#[test]
+fn an_insert_condition_against_the_section_is_never_asked() {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/check/E072-section-excludes.survey"
+    ))
+    .expect("fixture");
+    // The fixture up to its second section, then a block inserted under a
+    // contradicting condition, and a question under the section's alone.
+    let cut = text.find("\nsection follow_up").expect("second section");
+    let source = format!(
+        "{}{}",
+        &text[..cut],
+        r#"
+block extra(n)
+  question extra_{n} single yes_no
+    label
+      fi "Lisä"
+      sv "Extra"
+      en "Extra"
+    text
+      fi "Lisäkysymys?"
+      sv "Extra fråga?"
+      en "Extra question?"
+end
+
+section follow_up
+  when nat_part = 1
+  title
+    fi "Osallistuminen"
+    sv "Deltagande"
+    en "Participation"
+
+insert extra
+  n one
+  when nat_part = 2
+
+question plain single yes_no
+  label
+    fi "Tavallinen"
+    sv "Vanlig"
+    en "Plain"
+  text
+    fi "Tavallinen kysymys?"
+    sv "Vanlig fråga?"
+    en "Plain question?"
+"#
+    );
+    let checked = check_source("insert.survey", &source, &CheckOptions::default());
+    let never: Vec<&str> = checked
+        .diagnostics
+        .iter()
+        .filter(|d| d.code == Code::NeverAsked)
+        .map(|d| d.message.as_str())
+        .collect();
+    assert_eq!(never.len(), 1, "{:?}", checked.diagnostics);
+    assert!(never[0].contains("`extra_one`"), "{never:?}");
+}

@@ -1245,6 +1245,7 @@ impl<'a> Checker<'a> {
                         outer_spans.push(w);
                     }
                     self.routing_outer = outer_spans;
+                    self.routing_insert_when = !same_insert && insert_cond.is_some();
                     if let Some((element, vars)) = self.lower_element(
                         e.item,
                         subst,
@@ -1377,9 +1378,13 @@ impl<'a> Checker<'a> {
         }
         let own = self.when(item, subst, scope);
         let outer_spans = std::mem::take(&mut self.routing_outer);
-        // An element asked unconditionally gives the routing analysis
-        // nothing to find (it looks at conditions only).
-        if own.is_some() || outer.is_some() {
+        let insert_when = std::mem::take(&mut self.routing_insert_when);
+        // The routing analysis looks at conditions only: an element without
+        // a `when` of its own, asked under its section's condition alone,
+        // gives it nothing its section does not (the section is analysed
+        // on its own, and an element of a section never shown is not
+        // reported again).
+        if own.is_some() || insert_when {
             self.routing_elements.push(routing::Site {
                 name: name.clone(),
                 section: Some(section.to_string()),

@@ -308,6 +308,10 @@ pub(crate) struct Checker<'a> {
     routing_sections: Vec<routing::Site>,
     routing_elements: Vec<routing::Site>,
     routing_outer: Vec<Span>,
+    /// The element being lowered is in an `insert` with a condition of its
+    /// own (its section does not carry): its outer condition is then more
+    /// than its section's.
+    routing_insert_when: bool,
     /// Option labels over SPSS's 120 bytes: list, language, bytes, where.
     long_option_labels: Vec<(String, String, usize, Span)>,
     /// What variables say about wave lineage, for the lineage pass.
@@ -364,6 +368,7 @@ impl<'a> Checker<'a> {
             routing_sections: Vec::new(),
             routing_elements: Vec::new(),
             routing_outer: Vec::new(),
+            routing_insert_when: false,
             long_option_labels: Vec::new(),
             lineage: Vec::new(),
             lineage_grids: Vec::new(),
