@@ -985,9 +985,9 @@ impl<'a> Checker<'a> {
     }
 
     /// The body the calling thread lowers into, from pass 1: every variable
-    /// name of the body (lowercase), quietly, and room for
-    /// as many variables (a variable is large: no regrowing), with the
-    /// tables of names sized for them.
+    /// name of the body (lowercase), gathered quietly, and room for as many
+    /// variables (a variable is large: no regrowing), with the tables of
+    /// names sized for them.
     fn first_body(&mut self, expanded: &[Expanded<'a>]) -> Body {
         let all = crate::timings::time("names", || {
             // About two names an item (a question and its "other" text).

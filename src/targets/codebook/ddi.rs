@@ -343,8 +343,14 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
             }
         }
         for d in shown.after.get(s.name.as_str()).into_iter().flatten() {
-            for l in langs {
-                let text = super::DisplayText::of(survey, d, l).plain();
+            // Each language's view of the display text, made once: its text
+            // for every language first, then its other notes.
+            let views: Vec<(&String, super::DisplayText<'_>)> = langs
+                .iter()
+                .map(|l| (l, super::DisplayText::of(survey, d, l)))
+                .collect();
+            for (l, view) in &views {
+                let text = view.plain();
                 if !text.is_empty() {
                     notes.push(NoteView {
                         subject: Some(clean(&d.name)),
@@ -352,8 +358,8 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
                     });
                 }
             }
-            for l in langs {
-                notes.extend(display_notes(&super::DisplayText::of(survey, d, l), l));
+            for (l, view) in &views {
+                notes.extend(display_notes(view, l));
             }
         }
         if ids.is_empty() && notes.is_empty() {
