@@ -74,6 +74,13 @@ fn main() {
         std::mem::size_of::<lomake::ir::Element>(),
         std::mem::size_of::<lomake::ir::Translation>()
     );
+    println!(
+        "size_of ast Item {}, Property {}, Translation {}, PropertyValue {}",
+        std::mem::size_of::<lomake::syntax::ast::Item>(),
+        std::mem::size_of::<lomake::syntax::ast::Property>(),
+        std::mem::size_of::<lomake::syntax::ast::Translation>(),
+        std::mem::size_of::<lomake::syntax::ast::PropertyValue>()
+    );
     let syntax = std::mem::take(&mut { c }.syntax);
     drop(syntax);
     report("check without syntax tree", base);

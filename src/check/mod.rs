@@ -31,6 +31,7 @@ use indexmap::IndexMap;
 use crate::diagnostics::{self, Code, Diagnostic, Severity};
 use crate::ir;
 use crate::load::{self, LoadOptions, Loaded};
+use crate::shared::SharedStr;
 use crate::source::{FileId, LoadError, Loader, SourceMap, Span};
 use crate::syntax::ast::{ArgumentValue, Item, Keyword};
 
@@ -325,6 +326,11 @@ pub(crate) struct Checker<'a> {
     /// The translations of the text being lowered (`Checker::text`), kept
     /// for the next text.
     found: Vec<(usize, usize, ir::Translation)>,
+    /// This checker's own handles on the source files, by file id, taken on
+    /// first use: the IR's texts are counted on them, not on the parse
+    /// groups' handles, which another thread's part may be counting on
+    /// (see `SharedBuf`).
+    sources: Vec<Option<crate::shared::SharedBuf>>,
     /// Handed back with the result (`Checked::scratch`).
     scratch: Scratch,
 }
@@ -375,8 +381,22 @@ impl<'a> Checker<'a> {
             provisional: false,
             deferred: Vec::new(),
             found: Vec::new(),
+            sources: Vec::new(),
             scratch: Scratch::default(),
         }
+    }
+
+    /// `s`, a slice of file `file` (or any text), counted on this checker's
+    /// handle on that file: the same bytes.
+    pub(super) fn adopt(&mut self, file: crate::source::FileId, s: &SharedStr) -> SharedStr {
+        let i = file.0 as usize;
+        if self.sources.len() <= i {
+            self.sources.resize(i + 1, None);
+        }
+        let loaded = self.loaded;
+        self.sources[i]
+            .get_or_insert_with(|| crate::shared::SharedBuf::new(&loaded.map.get(file).text))
+            .adopt(s)
     }
 
     /// A checker that lowers a part of the body on another thread: the

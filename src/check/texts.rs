@@ -62,7 +62,7 @@ impl Checker<'_> {
             } else {
                 match subst {
                     // The source's slice itself: no copy.
-                    None => t.raw.value.clone(),
+                    None => self.adopt(t.raw.span.file, &t.raw.value),
                     Some(_) => self
                         .substitute_text(&t.raw.value, lang, t.raw.span, true, subst)
                         .into(),

@@ -24,14 +24,19 @@ use std::sync::Arc;
 use super::ast::*;
 use super::parse::MAX_NESTING;
 use crate::bytes::find_any;
-use crate::shared::SharedStr;
+use crate::shared::{SharedBuf, SharedStr};
 use crate::source::{FileId, Span, Spanned};
 
 /// Parses one item chunk; `base` is the chunk's byte offset in its file.
 /// `None` when the chunk does not parse, or anything is unusual: the caller
 /// then asks pest.
 pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
-    parse_item_in(file, base, &Arc::from(chunk), 0..chunk.len())
+    parse_item_in(
+        file,
+        base,
+        &SharedBuf::new(&Arc::from(chunk)),
+        0..chunk.len(),
+    )
 }
 
 /// [`parse_item`] of `src[range]`, whose texts are then slices of `src`
@@ -39,11 +44,11 @@ pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
 pub fn parse_item_in(
     file: FileId,
     base: usize,
-    src: &Arc<str>,
+    src: &SharedBuf,
     range: std::ops::Range<usize>,
 ) -> Option<Item> {
     let at = range.start;
-    let chunk = src.get(range)?;
+    let chunk = src.as_str().get(range)?;
     let mut p = P {
         src,
         at,
@@ -128,7 +133,7 @@ type R = (usize, usize);
 
 struct P<'a> {
     /// The text the chunk is a slice of, from byte `at`.
-    src: &'a Arc<str>,
+    src: &'a SharedBuf,
     at: usize,
     text: &'a str,
     s: &'a [u8],
@@ -262,10 +267,13 @@ impl<'a> P<'a> {
 
     /// A slice of the source, sharing its bytes.
     fn shared(&self, r: R) -> Spanned<SharedStr> {
-        let value = SharedStr::slice(self.src, self.at + r.0, self.at + r.1).unwrap_or_else(|| {
-            self.bail.set(true);
-            SharedStr::default()
-        });
+        let value = self
+            .src
+            .slice(self.at + r.0, self.at + r.1)
+            .unwrap_or_else(|| {
+                self.bail.set(true);
+                SharedStr::default()
+            });
         Spanned::new(value, self.span(r))
     }
 

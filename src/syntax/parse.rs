@@ -14,7 +14,7 @@ use pest::iterators::Pair;
 use super::ast::*;
 use crate::bytes::find_any;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::shared::SharedStr;
+use crate::shared::{SharedBuf, SharedStr};
 use crate::source::{FileId, Span, Spanned};
 
 #[derive(pest_derive::Parser)]
@@ -118,6 +118,8 @@ fn parse_items(
     diagnostics: &mut Vec<Diagnostic>,
 ) {
     let text: &str = src;
+    // This group's own handle on the source (see `SharedBuf`).
+    let handle = SharedBuf::new(src);
     let first = scan.starts.get(range.start).copied().unwrap_or(text.len());
     // The unclosed texts, in order: those before the current chunk are past.
     let mut unclosed = scan
@@ -156,7 +158,7 @@ fn parse_items(
         // nested too deep: see `fast::P::nots`); pest, the specification,
         // reads the rest and phrases the errors, unless the chunk is nested
         // so deep that it could overflow the stack.
-        if let Some(item) = super::fast::parse_item_in(file, start, src, start..end) {
+        if let Some(item) = super::fast::parse_item_in(file, start, &handle, start..end) {
             items.push(item);
             continue;
         }
