@@ -84,6 +84,11 @@ fn add_file(
     diagnostics: &mut Vec<Diagnostic>,
 ) -> FileId {
     let name = display_path(path, base);
+    if bytes.len() >= syntax::parse::PARALLEL_FROM {
+        // Parsed in parts: the helper threads start now, to be running on
+        // the other cores by then.
+        crate::threads::warm();
+    }
     let bom = bytes.starts_with(BOM);
     match crate::timings::time("decode", || decode(bytes)) {
         Ok(text) => {

@@ -1,43 +1,267 @@
 //! Work spread over threads, for the phases that split a large survey
-//! (parse, routing analysis) and the targets' languages.
+//! (parse, lowering the body, routing analysis) and the targets' languages.
+//!
+//! The jobs go to **helper threads that stay awake between phases**
+//! ([`warm`]). A thread made, or woken, for each phase often starts
+//! milliseconds late: the scheduler tends to put it on the core of the thread
+//! that made or woke it, where it waits (benches/README.md, session 11). A
+//! helper that is already running on the other core takes a job within
+//! microseconds. After [`SPIN`] without work a helper sleeps, and a job then
+//! wakes it as a new thread would start. Where no helper is free (more jobs
+//! than helpers, a job that starts jobs), a job gets a thread of its own, and
+//! where no thread can be made (a limit on processes) it runs on the calling
+//! thread: the results never depend on which thread ran what.
+
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::{Condvar, Mutex, OnceLock};
+use std::time::{Duration, Instant};
 
 /// `f` of each job, the first on the calling thread and each other on a
-/// thread of its own; the results in the jobs' order. A job whose thread
-/// cannot be made (a limit on processes, as in some containers) is done on
-/// the calling thread, so the results never depend on the threads.
+/// helper or a thread of its own; the results in the jobs' order.
 pub fn each<J, T>(jobs: Vec<J>, f: impl Fn(J) -> T + Sync) -> Vec<T>
 where
-    J: Clone + Send,
+    J: Send,
     T: Send,
 {
     let mut jobs = jobs.into_iter();
     let Some(first) = jobs.next() else {
         return Vec::new();
     };
-    std::thread::scope(|scope| {
-        let f = &f;
-        let others: Vec<_> = jobs
-            .map(|job| {
-                let thread = std::thread::Builder::new()
-                    .spawn_scoped(scope, {
-                        let job = job.clone();
-                        move || f(job)
-                    })
-                    .ok();
-                (job, thread)
-            })
-            .collect();
-        let mut out = Vec::with_capacity(others.len() + 1);
-        out.push(f(first));
-        for (job, thread) in others {
-            out.push(match thread.map(|t| t.join()) {
-                Some(Ok(result)) => result,
-                Some(Err(panic)) => std::panic::resume_unwind(panic),
-                None => f(job),
-            });
+    let f = &f;
+    let (here, others) = fork(move || f(first), jobs.map(|j| move || f(j)).collect());
+    let mut out = Vec::with_capacity(others.len() + 1);
+    out.push(here);
+    out.extend(others);
+    out
+}
+
+/// `here` on the calling thread while each of `others` runs on a helper
+/// (or a thread of its own, or, where no thread can be made, here after
+/// `here`); the results, `others`' in their order. A panic in any of them
+/// is resumed here once all have finished.
+pub fn fork<H, RH, O, RO>(here: H, others: Vec<O>) -> (RH, Vec<RO>)
+where
+    H: FnOnce() -> RH,
+    O: FnOnce() -> RO + Send,
+    RO: Send,
+{
+    if others.is_empty() {
+        return (here(), Vec::new());
+    }
+    let slots: Vec<Mutex<Option<std::thread::Result<RO>>>> =
+        others.iter().map(|_| Mutex::new(None)).collect();
+    let jobs: Vec<Mutex<Option<O>>> = others.into_iter().map(|j| Mutex::new(Some(j))).collect();
+    // Job `i`, unless it has run: its result (or panic) into slot `i`.
+    let run = |i: usize| {
+        if let Some(job) = lock(&jobs[i]).take() {
+            let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+            *lock(&slots[i]) = Some(result);
         }
-        out
+    };
+    let run = &run;
+    let mine = std::thread::scope(|scope| {
+        let mut waits = Vec::with_capacity(jobs.len());
+        for i in 0..jobs.len() {
+            match helper() {
+                Some(h) => waits.push(h.post(move || run(i))),
+                // A thread that cannot be made leaves the job to the loop
+                // below.
+                None => {
+                    let _ = std::thread::Builder::new().spawn_scoped(scope, move || run(i));
+                }
+            }
+        }
+        // The helpers' jobs borrow from this frame: they are awaited
+        // before it is left, panic or not (`Wait` waits when dropped).
+        let mine = std::panic::catch_unwind(std::panic::AssertUnwindSafe(here));
+        drop(waits);
+        mine
+        // The scope joins the threads of their own.
+    });
+    // Jobs whose thread could not be made: here, in order.
+    for i in 0..jobs.len() {
+        run(i);
+    }
+    let mine = mine.unwrap_or_else(|panic| std::panic::resume_unwind(panic));
+    let results = slots
+        .into_iter()
+        .map(
+            |s| match s.into_inner().unwrap_or_else(|e| e.into_inner()) {
+                Some(Ok(r)) => r,
+                Some(Err(panic)) => std::panic::resume_unwind(panic),
+                None => unreachable!("every job has run"),
+            },
+        )
+        .collect();
+    (mine, results)
+}
+
+fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
+/// How long a helper stays awake without work.
+pub const SPIN: Duration = Duration::from_millis(25);
+
+/// Starts the helpers now (as many as the cores, less the calling
+/// thread's, at most three), so that they are running by the time the
+/// first large phase needs them; wakes them if they sleep. Cheap to call
+/// again.
+pub fn warm() {
+    for h in helpers() {
+        h.wake();
+    }
+}
+
+fn helpers() -> &'static [Helper] {
+    static HELPERS: OnceLock<Box<[Helper]>> = OnceLock::new();
+    static STARTED: OnceLock<bool> = OnceLock::new();
+    let helpers = HELPERS.get_or_init(|| {
+        let n = std::thread::available_parallelism().map_or(1, |n| n.get().min(4)) - 1;
+        (0..n).map(|_| Helper::default()).collect()
+    });
+    let started = *STARTED.get_or_init(|| {
+        helpers.iter().all(|h| {
+            std::thread::Builder::new()
+                .name("lomake-helper".into())
+                .spawn(move || h.serve())
+                .is_ok()
+        })
+    });
+    // Where a helper's thread could not be made, none takes jobs.
+    if started { helpers } else { &[] }
+}
+
+/// A free helper, claimed for one job.
+fn helper() -> Option<&'static Helper> {
+    helpers().iter().find(|h| {
+        h.state
+            .compare_exchange(IDLE, CLAIMED, Ordering::Acquire, Ordering::Relaxed)
+            .is_ok()
     })
+}
+
+const IDLE: u8 = 0;
+const CLAIMED: u8 = 1;
+const POSTED: u8 = 2;
+
+type Job = Box<dyn FnOnce() + Send + 'static>;
+
+#[derive(Default)]
+struct Helper {
+    state: AtomicU8,
+    job: Mutex<Option<(Job, &'static Latch)>>,
+    /// Set while the helper sleeps (it then waits on `wake`).
+    asleep: AtomicBool,
+    wake: Condvar,
+    /// Bumped by `warm`: keeps an idle helper awake for another `SPIN`.
+    warmed: AtomicU8,
+}
+
+/// Set when a helper's job has finished.
+#[derive(Default)]
+struct Latch(AtomicBool);
+
+/// A helper's job in flight: waits for it when dropped.
+struct Wait {
+    latch: Box<Latch>,
+}
+
+impl Drop for Wait {
+    fn drop(&mut self) {
+        spin_until(|| self.latch.0.load(Ordering::Acquire));
+    }
+}
+
+impl Helper {
+    /// Runs `run` on this (claimed) helper. The caller keeps what `run`
+    /// borrows alive until the returned `Wait` is dropped.
+    fn post<'a>(&'static self, run: impl FnOnce() + Send + 'a) -> Wait {
+        let job: Box<dyn FnOnce() + Send + 'a> = Box::new(run);
+        // SAFETY: `job` borrows only what outlives the `Wait` returned
+        // (`fork` drops it, and so waits for the job to finish, before its
+        // frame is left, panic or not), and the helper drops the job
+        // before it sets the latch.
+        let job: Job = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + 'a>, Job>(job) };
+        let latch = Box::new(Latch::default());
+        // SAFETY: as for `job`: the latch lives in the `Wait`, which is
+        // dropped only once the helper has set it and let go of it.
+        let latch_ref: &'static Latch = unsafe { &*(&*latch as *const Latch) };
+        *lock(&self.job) = Some((job, latch_ref));
+        self.state.store(POSTED, Ordering::SeqCst);
+        self.wake();
+        Wait { latch }
+    }
+
+    fn wake(&self) {
+        // SeqCst here and in `sleep`: of a job posted (or a warm) and the
+        // helper falling asleep, each sees the other.
+        self.warmed.fetch_add(1, Ordering::SeqCst);
+        if self.asleep.load(Ordering::SeqCst) {
+            let _guard = lock(&self.job);
+            self.wake.notify_one();
+        }
+    }
+
+    fn serve(&self) {
+        loop {
+            // Awake: look for a job until `SPIN` passes without one or a
+            // `warm`.
+            let mut since = Instant::now();
+            let mut warmed = self.warmed.load(Ordering::Acquire);
+            let mut spins = 0u32;
+            while self.state.load(Ordering::Acquire) != POSTED {
+                std::hint::spin_loop();
+                spins = spins.wrapping_add(1);
+                if spins.is_multiple_of(256) {
+                    // Leave the core to others now and then: on a machine
+                    // with fewer cores than threads this one is in the way.
+                    std::thread::yield_now();
+                    let w = self.warmed.load(Ordering::Acquire);
+                    if w != warmed {
+                        warmed = w;
+                        since = Instant::now();
+                    } else if since.elapsed() > SPIN {
+                        self.sleep();
+                        since = Instant::now();
+                    }
+                }
+            }
+            let taken = lock(&self.job).take();
+            if let Some((job, latch)) = taken {
+                // The job catches its own panics (`fork`).
+                job();
+                self.state.store(IDLE, Ordering::Release);
+                latch.0.store(true, Ordering::Release);
+            }
+        }
+    }
+
+    /// Sleeps until a job is posted or `warm` is called.
+    fn sleep(&self) {
+        let mut guard = lock(&self.job);
+        let warmed = self.warmed.load(Ordering::SeqCst);
+        self.asleep.store(true, Ordering::SeqCst);
+        while self.state.load(Ordering::SeqCst) != POSTED
+            && self.warmed.load(Ordering::SeqCst) == warmed
+        {
+            guard = self.wake.wait(guard).unwrap_or_else(|e| e.into_inner());
+        }
+        self.asleep.store(false, Ordering::Release);
+    }
+}
+
+/// Waits for `done`, spinning (a job's end is usually near), and leaving the
+/// core to others now and then.
+fn spin_until(done: impl Fn() -> bool) {
+    let mut spins = 0u32;
+    while !done() {
+        std::hint::spin_loop();
+        spins = spins.wrapping_add(1);
+        if spins.is_multiple_of(256) {
+            std::thread::yield_now();
+        }
+    }
 }
 
 #[cfg(test)]
@@ -50,5 +274,47 @@ mod tests {
             (0..9).map(|n| n * n).collect::<Vec<_>>()
         );
         assert!(super::each(Vec::<u8>::new(), |n| n).is_empty());
+    }
+
+    #[test]
+    fn jobs_borrow_and_helpers_are_reused() {
+        super::warm();
+        let text = String::from("abcdef");
+        for round in 0..200 {
+            let parts: Vec<_> = [0..2, 2..4, 4..6]
+                .into_iter()
+                .map(|r| || &text[r])
+                .collect();
+            let (here, others) = super::fork(|| text.len() + round, parts);
+            assert_eq!(here, 6 + round);
+            assert_eq!(others, ["ab", "cd", "ef"]);
+        }
+    }
+
+    #[test]
+    fn a_panic_in_a_job_is_resumed_on_the_caller_after_all_finished() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        let finished = AtomicUsize::new(0);
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            super::each(vec![0u32, 1, 2], |n| {
+                if n == 1 {
+                    panic!("job {n} fails");
+                }
+                std::thread::sleep(std::time::Duration::from_millis(20));
+                finished.fetch_add(1, Ordering::SeqCst);
+            })
+        }));
+        let panic = result.expect_err("the panic reaches the caller");
+        assert_eq!(
+            panic.downcast_ref::<String>().map(String::as_str),
+            Some("job 1 fails")
+        );
+        assert_eq!(
+            finished.load(Ordering::SeqCst),
+            2,
+            "the others ran to the end"
+        );
+        // The helpers still work.
+        assert_eq!(super::each(vec![1u8, 2], |n| n + 1), [2, 3]);
     }
 }

@@ -44,7 +44,7 @@ pub fn parse_shared(file: FileId, src: &Arc<str>) -> (SyntaxFile, Vec<Diagnostic
 
 /// Below this many bytes a file's items are parsed on one thread: a thread
 /// costs more than it saves.
-const PARALLEL_FROM: usize = 1 << 20;
+pub(crate) const PARALLEL_FROM: usize = 1 << 20;
 
 /// [`parse_shared`] with the items parsed in `parts` groups of consecutive
 /// items, the first on this thread and the others on threads of their own.
