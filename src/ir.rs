@@ -659,7 +659,7 @@ pub struct Variable {
     /// Wave lineage: the variable of an earlier wave this one continues
     /// (`continues`), and what changed since.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub lineage: Option<Lineage>,
+    pub lineage: Option<Box<Lineage>>,
 }
 
 /// Where a variable comes from in an earlier wave, and what changed. Filled

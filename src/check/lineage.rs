@@ -235,7 +235,7 @@ impl Pass<'_> {
             }
         }
         for (i, lin) in lineages {
-            survey.variables[i].lineage = Some(lin);
+            survey.variables[i].lineage = Some(Box::new(lin));
         }
         out
     }

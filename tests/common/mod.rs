@@ -80,12 +80,14 @@ fn change(class: ChangeClass, codes: &[i64], languages: &[&str]) -> Change {
 pub fn kinds_with_lineage() -> Survey {
     let mut s = kinds();
     s.id = "review_kinds_lineage".to_string();
-    let earlier = |variable: &str, changes: Vec<Change>, acknowledged: Option<Text>| Lineage {
-        survey: "review_kinds_2020".to_string(),
-        version: "2020".to_string(),
-        variable: variable.to_string(),
-        changes,
-        acknowledged,
+    let earlier = |variable: &str, changes: Vec<Change>, acknowledged: Option<Text>| {
+        Box::new(Lineage {
+            survey: "review_kinds_2020".to_string(),
+            version: "2020".to_string(),
+            variable: variable.to_string(),
+            changes,
+            acknowledged,
+        })
     };
     for v in &mut s.variables {
         v.lineage = match v.name.as_str() {
