@@ -53,7 +53,16 @@ pub(crate) const PARALLEL_FROM: usize = 1 << 20;
 pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile, Vec<Diagnostic>) {
     let text: &str = src;
     let mut diagnostics = Vec::new();
-    let scan = crate::timings::time("scan", || scan(file, text, &mut diagnostics));
+    let scan = crate::timings::time("scan", || {
+        // In two halves when the items are parsed in parts (a large file):
+        // cut at the line start nearest the middle.
+        let cut = crate::bytes::find_any(text.as_bytes(), text.len() / 2, [b'\n']) + 1;
+        if parts > 1 && cut < text.len() {
+            scan_split(file, text, cut, &mut diagnostics)
+        } else {
+            scan(file, text, &mut diagnostics)
+        }
+    });
     if let Some(first) = scan.starts.first().copied().or(Some(text.len())) {
         stray_text(file, text, 0, first, &scan.comments, &mut diagnostics);
     }
@@ -272,17 +281,69 @@ struct Scan {
 /// line end outside strings; `"`, the backslash and the line end inside
 /// them), eight bytes at a time.
 fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
+    scan_lines(file, text, 0, text.len(), diagnostics).0
+}
+
+/// [`scan`] in two halves at once, the second on a helper thread, from the
+/// line start `cut` on. The second half takes the walk to be outside any
+/// text at `cut`; when the first half's walk does not end exactly there (a
+/// multi-line text runs across it), the second half is scanned again from
+/// where the first ended. The result is [`scan`]'s (a test compares every
+/// cut).
+fn scan_split(file: FileId, text: &str, cut: usize, diagnostics: &mut Vec<Diagnostic>) -> Scan {
+    let ((mut first, end, mut found), second) = crate::threads::fork(
+        || {
+            let mut found = Vec::new();
+            let (scan, end) = scan_lines(file, text, 0, cut, &mut found);
+            (scan, end, found)
+        },
+        vec![|| {
+            let mut found = Vec::new();
+            let (scan, _) = scan_lines(file, text, cut, text.len(), &mut found);
+            (scan, found)
+        }],
+    );
+    let (second, mut found_second) = match second.into_iter().next() {
+        Some(s) if end == cut => s,
+        _ => {
+            let mut found = Vec::new();
+            let (scan, _) = scan_lines(file, text, end, text.len(), &mut found);
+            (scan, found)
+        }
+    };
+    first.starts.extend(second.starts);
+    first.comments.extend(second.comments);
+    first.unclosed.extend(second.unclosed);
+    first.misspelled.extend(second.misspelled);
+    found.append(&mut found_second);
+    diagnostics.append(&mut found);
+    first
+}
+
+/// The walk of [`scan`] from `start`, a line start outside any text, to
+/// the first line start at or after `stop` (or the end): what it found,
+/// and where it stopped.
+fn scan_lines(
+    file: FileId,
+    text: &str,
+    start: usize,
+    stop: usize,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> (Scan, usize) {
     let bytes = text.as_bytes();
     let len = bytes.len();
     // Rough guesses, to spare most reallocations of large files.
-    let mut starts = Vec::with_capacity(len / 256);
-    let mut comments = Vec::with_capacity(len / 4096);
+    let mut starts = Vec::with_capacity((stop - start.min(stop)) / 256);
+    let mut comments = Vec::with_capacity((stop - start.min(stop)) / 4096);
     let mut unclosed = Vec::new();
     let mut misspelled = Vec::new();
     // No `"""` starts at or after this offset (known once a search failed).
     let mut no_triple_from = usize::MAX;
-    let mut i = 0;
+    let mut i = start;
     'lines: while i < len {
+        if i >= stop {
+            break;
+        }
         let line_start = i;
         while i < len && (bytes[i] == b' ' || bytes[i] == b'\t') {
             i += 1;
@@ -372,12 +433,15 @@ fn scan(file: FileId, text: &str, diagnostics: &mut Vec<Diagnostic>) -> Scan {
             }
         }
     }
-    Scan {
-        starts,
-        comments,
-        unclosed,
-        misspelled,
-    }
+    (
+        Scan {
+            starts,
+            comments,
+            unclosed,
+            misspelled,
+        },
+        i.min(len),
+    )
 }
 
 /// Does the line whose indentation ends at `at` begin a new item: is its
@@ -1057,6 +1121,45 @@ mod tests {
 
     fn parse_str(s: &str) -> (SyntaxFile, Vec<Diagnostic>) {
         parse(FileId(0), s)
+    }
+
+    /// What a scan found, comparable.
+    fn found(scan: &Scan, diagnostics: &[Diagnostic]) -> String {
+        format!(
+            "{:?} {:?} {:?} {:?} {:?}",
+            scan.starts,
+            scan.comments,
+            scan.unclosed,
+            scan.misspelled,
+            diagnostics
+                .iter()
+                .map(|d| format!("{d:?}"))
+                .collect::<Vec<_>>()
+        )
+    }
+
+    #[test]
+    fn a_scan_in_halves_finds_what_one_scan_finds_at_every_cut() {
+        let texts = [
+            // A multi-line text across cuts, a comment, a misspelled item,
+            // a string with an escaped quote and one with `#` in it.
+            "survey s\n  version \"1\" # note\nsection a\n  intro\n    fi \"\"\"\n    question x single\n    \"\"\"\n  title\n    en \"A \\\" # b\"\nqustion q single\n  text\n    en \"Q\"\n",
+            // An unclosed multi-line text (read as a quote) before and
+            // after the cut, and an escape at a line's end.
+            "section a\n  title\n    en \"\"\"open\nquestion q single\n  text\n    en \"a\\\nquestion r single\n    fi \"\"\"\n",
+            // Item keywords inside a closed multi-line text only.
+            "display d\n  text\n    fi \"\"\"\nsection x\nquestion y single\n\"\"\"\nend\n",
+        ];
+        for text in texts {
+            let mut one = Vec::new();
+            let whole = found(&scan(FileId(0), text, &mut one), &one);
+            let cuts = text.match_indices('\n').map(|(i, _)| i + 1);
+            for cut in cuts.filter(|&c| c < text.len()) {
+                let mut two = Vec::new();
+                let halves = scan_split(FileId(0), text, cut, &mut two);
+                assert_eq!(found(&halves, &two), whole, "cut at {cut} of {text:?}");
+            }
+        }
     }
 
     #[test]
