@@ -12,7 +12,7 @@
 //! where no thread can be made (a limit on processes) it runs on the calling
 //! thread: the results never depend on which thread ran what.
 
-use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, AtomicU64, Ordering};
 use std::sync::{Condvar, Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -63,7 +63,10 @@ where
         let mut waits = Vec::with_capacity(jobs.len());
         for i in 0..jobs.len() {
             match helper() {
-                Some(h) => waits.push(h.post(move || run(i))),
+                // SAFETY: `waits` is a local of this frame: it is dropped,
+                // and so waits for the job, before the frame is left:
+                // below, or while unwinding should anything here panic.
+                Some(h) => waits.push(unsafe { h.post(move || run(i)) }),
                 // A thread that cannot be made leaves the job to the loop
                 // below.
                 None => {
@@ -150,7 +153,11 @@ type Job = Box<dyn FnOnce() + Send + 'static>;
 #[derive(Default)]
 struct Helper {
     state: AtomicU8,
-    job: Mutex<Option<(Job, &'static Latch)>>,
+    /// The job posted, with its ticket.
+    job: Mutex<Option<(Job, u64)>>,
+    /// The tickets of the jobs posted so far, and of those finished.
+    posted: AtomicU64,
+    done: AtomicU64,
     /// Set while the helper sleeps (it then waits on `wake`).
     asleep: AtomicBool,
     wake: Condvar,
@@ -158,39 +165,41 @@ struct Helper {
     warmed: AtomicU8,
 }
 
-/// Set when a helper's job has finished.
-#[derive(Default)]
-struct Latch(AtomicBool);
-
 /// A helper's job in flight: waits for it when dropped.
 struct Wait {
-    latch: Box<Latch>,
+    helper: &'static Helper,
+    ticket: u64,
 }
 
 impl Drop for Wait {
     fn drop(&mut self) {
-        spin_until(|| self.latch.0.load(Ordering::Acquire));
+        wait_until(|| self.helper.done.load(Ordering::Acquire) >= self.ticket);
     }
 }
 
 impl Helper {
-    /// Runs `run` on this (claimed) helper. The caller keeps what `run`
-    /// borrows alive until the returned `Wait` is dropped.
-    fn post<'a>(&'static self, run: impl FnOnce() + Send + 'a) -> Wait {
+    /// Runs `run` on this helper, which the caller has claimed.
+    ///
+    /// # Safety
+    /// What `run` borrows must stay alive until the returned `Wait` has
+    /// been dropped (which waits for `run` to finish): the `Wait` must not
+    /// be leaked (`mem::forget`). `fork` drops it before its frame is left,
+    /// panic or not.
+    unsafe fn post<'a>(&'static self, run: impl FnOnce() + Send + 'a) -> Wait {
         let job: Box<dyn FnOnce() + Send + 'a> = Box::new(run);
-        // SAFETY: `job` borrows only what outlives the `Wait` returned
-        // (`fork` drops it, and so waits for the job to finish, before its
-        // frame is left, panic or not), and the helper drops the job
-        // before it sets the latch.
+        // SAFETY: the caller keeps what `job` borrows alive until the job
+        // has finished, and the helper drops the job (`job()` consumes it)
+        // before it marks its ticket done.
         let job: Job = unsafe { std::mem::transmute::<Box<dyn FnOnce() + Send + 'a>, Job>(job) };
-        let latch = Box::new(Latch::default());
-        // SAFETY: as for `job`: the latch lives in the `Wait`, which is
-        // dropped only once the helper has set it and let go of it.
-        let latch_ref: &'static Latch = unsafe { &*(&*latch as *const Latch) };
-        *lock(&self.job) = Some((job, latch_ref));
+        // Only the claimer posts: tickets go up by one per job.
+        let ticket = self.posted.fetch_add(1, Ordering::Relaxed) + 1;
+        *lock(&self.job) = Some((job, ticket));
         self.state.store(POSTED, Ordering::SeqCst);
         self.wake();
-        Wait { latch }
+        Wait {
+            helper: self,
+            ticket,
+        }
     }
 
     fn wake(&self) {
@@ -228,11 +237,11 @@ impl Helper {
                 }
             }
             let taken = lock(&self.job).take();
-            if let Some((job, latch)) = taken {
+            if let Some((job, ticket)) = taken {
                 // The job catches its own panics (`fork`).
                 job();
+                self.done.store(ticket, Ordering::Release);
                 self.state.store(IDLE, Ordering::Release);
-                latch.0.store(true, Ordering::Release);
             }
         }
     }
@@ -251,15 +260,21 @@ impl Helper {
     }
 }
 
-/// Waits for `done`, spinning (a job's end is usually near), and leaving the
-/// core to others now and then.
-fn spin_until(done: impl Fn() -> bool) {
+/// Waits for `done`: spinning for a millisecond (a job's end is usually
+/// near), leaving the core to others now and then, then checking every
+/// 50 µs (a long job: the core is left to the jobs).
+fn wait_until(done: impl Fn() -> bool) {
+    let start = Instant::now();
     let mut spins = 0u32;
     while !done() {
         std::hint::spin_loop();
         spins = spins.wrapping_add(1);
         if spins.is_multiple_of(256) {
-            std::thread::yield_now();
+            if start.elapsed() < Duration::from_millis(1) {
+                std::thread::yield_now();
+            } else {
+                std::thread::sleep(Duration::from_micros(50));
+            }
         }
     }
 }

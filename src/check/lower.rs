@@ -41,7 +41,7 @@ pub(super) struct Scope {
     /// forward reference from an unknown name (not known to the parts
     /// lowered on other threads).
     pub all: Arc<FastSet<String>>,
-    /// Lowering a part of the body on a thread of its own: a name not
+    /// Lowering a part of the body on another thread: a name not
     /// declared in this part is taken on trust by conditions, as declared by
     /// an earlier part, and checked again when the part is taken in.
     pub on_trust: bool,
@@ -67,7 +67,7 @@ pub(super) struct Body {
 }
 
 impl Body {
-    /// `on_trust`: a part lowered on a thread of its own (`Scope::on_trust`).
+    /// `on_trust`: a part lowered on another thread (`Scope::on_trust`).
     fn new(all: Arc<FastSet<String>>, on_trust: bool, variables: usize) -> Body {
         let mut scope = Scope {
             all,
@@ -925,7 +925,7 @@ impl<'a> Checker<'a> {
             self.scratch.scopes.push(body.scope);
             return (body.sections, body.variables);
         }
-        // The first part here, the others on threads of their own, each
+        // The first part here, the others on helper threads, each
         // from a section on. A part's conditions take the names it does not
         // declare on trust (`Scope::on_trust`). A part is taken as it is
         // when it found nothing to report, declared no name the parts before

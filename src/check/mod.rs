@@ -391,7 +391,7 @@ impl<'a> Checker<'a> {
     pub(super) fn adopt(&mut self, file: crate::source::FileId, s: &SharedStr) -> SharedStr {
         let i = file.0 as usize;
         if self.sources.len() <= i {
-            self.sources.resize(i + 1, None);
+            self.sources.resize_with(i + 1, || None);
         }
         let loaded = self.loaded;
         self.sources[i]

@@ -47,7 +47,7 @@ pub fn parse_shared(file: FileId, src: &Arc<str>) -> (SyntaxFile, Vec<Diagnostic
 pub(crate) const PARALLEL_FROM: usize = 1 << 20;
 
 /// [`parse_shared`] with the items parsed in `parts` groups of consecutive
-/// items, the first on this thread and the others on threads of their own.
+/// items, the first on this thread and the others on helper threads.
 /// The result does not depend on `parts` (tests compare).
 #[doc(hidden)]
 pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile, Vec<Diagnostic>) {
