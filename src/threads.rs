@@ -307,6 +307,28 @@ mod tests {
     }
 
     #[test]
+    fn forks_from_many_threads_at_once_and_inside_jobs() {
+        // Callers race for the helpers; the losers' jobs get threads of
+        // their own; a job that forks again does the same. No result may
+        // depend on who won.
+        std::thread::scope(|s| {
+            for t in 0..6u64 {
+                s.spawn(move || {
+                    for round in 0..50u64 {
+                        let jobs: Vec<u64> = (0..4).map(|j| t * 1000 + round * 10 + j).collect();
+                        let got = super::each(jobs.clone(), |n| {
+                            let inner = super::each(vec![n, n + 1], |m| m * 2);
+                            inner[0] + inner[1]
+                        });
+                        let want: Vec<u64> = jobs.iter().map(|n| 4 * n + 2).collect();
+                        assert_eq!(got, want);
+                    }
+                });
+            }
+        });
+    }
+
+    #[test]
     fn a_panic_in_a_job_is_resumed_on_the_caller_after_all_finished() {
         use std::sync::atomic::{AtomicUsize, Ordering};
         let finished = AtomicUsize::new(0);
