@@ -54,13 +54,14 @@ pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile
     let text: &str = src;
     let mut diagnostics = Vec::new();
     let scan = crate::timings::time("scan", || {
-        // In two halves when the items are parsed in parts (a large file):
+        // In two halves when the items are parsed in parts (a large file),
         // cut at the line start nearest the middle.
-        let cut = crate::bytes::find_any(text.as_bytes(), text.len() / 2, [b'\n']) + 1;
-        if parts > 1 && cut < text.len() {
-            scan_split(file, text, cut, &mut diagnostics)
-        } else {
-            scan(file, text, &mut diagnostics)
+        let cut = (parts > 1)
+            .then(|| find_any(text.as_bytes(), text.len() / 2, [b'\n']) + 1)
+            .filter(|&cut| cut < text.len());
+        match cut {
+            Some(cut) => scan_split(file, text, cut, &mut diagnostics),
+            None => scan(file, text, &mut diagnostics),
         }
     });
     if let Some(first) = scan.starts.first().copied().or(Some(text.len())) {
@@ -333,8 +334,8 @@ fn scan_lines(
     let bytes = text.as_bytes();
     let len = bytes.len();
     // Rough guesses, to spare most reallocations of large files.
-    let mut starts = Vec::with_capacity((stop - start.min(stop)) / 256);
-    let mut comments = Vec::with_capacity((stop - start.min(stop)) / 4096);
+    let mut starts = Vec::with_capacity(stop.saturating_sub(start) / 256);
+    let mut comments = Vec::with_capacity(stop.saturating_sub(start) / 4096);
     let mut unclosed = Vec::new();
     let mut misspelled = Vec::new();
     // No `"""` starts at or after this offset (known once a search failed).
