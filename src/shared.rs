@@ -12,6 +12,42 @@ use std::fmt;
 use std::ops::Deref;
 use std::sync::Arc;
 
+/// A source file's text, shared by its [`SharedBuf`]s. It holds the
+/// `String` the file's bytes were read into, so that making it copies
+/// nothing (an `Arc<str>` would copy the whole file once more).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SourceText(Arc<String>);
+
+impl SourceText {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether both are the same buffer (not just equal texts).
+    pub fn ptr_eq(a: &SourceText, b: &SourceText) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
+    }
+}
+
+impl Deref for SourceText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<String> for SourceText {
+    fn from(s: String) -> SourceText {
+        SourceText(Arc::new(s))
+    }
+}
+
+impl From<&str> for SourceText {
+    fn from(s: &str) -> SourceText {
+        SourceText(Arc::new(s.to_string()))
+    }
+}
+
 /// A handle on a shared buffer, from which [`SharedStr`]s are cut.
 ///
 /// Cutting or cloning a [`SharedStr`] counts a reference on its handle, not
@@ -25,7 +61,7 @@ pub struct SharedBuf(Arc<Buf>);
 /// What a handle holds: a buffer other handles share too (a source file),
 /// or a text of its own (made once, never shared by another handle).
 enum Buf {
-    Shared(Arc<str>),
+    Shared(SourceText),
     Owned(Box<str>),
 }
 
@@ -41,8 +77,8 @@ impl Buf {
 impl SharedBuf {
     /// A new handle on `buf` (one allocation: take one per thread, not per
     /// slice).
-    pub fn new(buf: &Arc<str>) -> SharedBuf {
-        SharedBuf(Arc::new(Buf::Shared(Arc::clone(buf))))
+    pub fn new(buf: &SourceText) -> SharedBuf {
+        SharedBuf(Arc::new(Buf::Shared(buf.clone())))
     }
 
     /// The whole buffer.
@@ -65,7 +101,7 @@ impl SharedBuf {
     /// (the same bytes, no copy), else a clone of `s`.
     pub fn adopt(&self, s: &SharedStr) -> SharedStr {
         let same = match (&*self.0, &*s.buf) {
-            (Buf::Shared(mine), Buf::Shared(its)) => Arc::ptr_eq(mine, its),
+            (Buf::Shared(mine), Buf::Shared(its)) => SourceText::ptr_eq(mine, its),
             _ => false,
         };
         if !same {
@@ -251,14 +287,14 @@ mod tests {
 
     #[test]
     fn a_slice_shares_its_source() {
-        let src: Arc<str> = Arc::from("fi \"Hyvä päivä\"");
+        let src = SourceText::from("fi \"Hyvä päivä\"");
         let handle = SharedBuf::new(&src);
         let s = handle.slice(4, 17).expect("in range");
         assert_eq!(s, "Hyvä päivä");
         assert_eq!(s.len(), "Hyvä päivä".len());
         assert_eq!(s.as_str().as_ptr(), src[4..].as_ptr());
         // Counted on the handle, not on the buffer.
-        assert_eq!(Arc::strong_count(&src), 2);
+        assert_eq!(Arc::strong_count(&src.0), 2);
         assert_eq!(Arc::strong_count(&handle.0), 2);
         let t = s.clone();
         assert_eq!(Arc::strong_count(&handle.0), 3);
@@ -268,7 +304,7 @@ mod tests {
 
     #[test]
     fn a_handle_adopts_slices_of_its_own_buffer_only() {
-        let src: Arc<str> = Arc::from("abc");
+        let src = SourceText::from("abc");
         let (one, two) = (SharedBuf::new(&src), SharedBuf::new(&src));
         let s = one.slice(1, 3).expect("in range");
         let t = two.adopt(&s);
@@ -282,7 +318,7 @@ mod tests {
 
     #[test]
     fn a_slice_must_be_a_string() {
-        let src = SharedBuf::new(&Arc::from("päivä"));
+        let src = SharedBuf::new(&SourceText::from("päivä"));
         // Inside `ä`, and past the end.
         assert!(src.slice(0, 2).is_none());
         assert!(src.slice(0, 99).is_none());
@@ -292,7 +328,7 @@ mod tests {
 
     #[test]
     fn compares_orders_and_serializes_as_its_text() {
-        let src = SharedBuf::new(&Arc::from("abcab"));
+        let src = SharedBuf::new(&SourceText::from("abcab"));
         let a = src.slice(0, 2).expect("in range");
         let b = src.slice(3, 5).expect("in range");
         assert_eq!(a, b);

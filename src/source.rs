@@ -5,6 +5,8 @@
 //! rendered, from the one line index each [`SourceFile`] keeps.
 
 use std::fmt;
+
+pub use crate::shared::SourceText;
 use std::path::{Component, Path, PathBuf};
 
 /// Index of a file in a [`SourceMap`].
@@ -62,7 +64,7 @@ pub struct SourceFile {
     pub name: String,
     pub path: PathBuf,
     /// Shared with the syntax tree's and the IR's texts (`SharedStr`).
-    pub text: std::sync::Arc<str>,
+    pub text: SourceText,
     /// Built on first use: a clean check never shows a line number.
     line_starts: std::sync::OnceLock<Vec<usize>>,
     /// The file starts with a byte-order mark, which the text holds as
@@ -72,7 +74,7 @@ pub struct SourceFile {
 }
 
 impl SourceFile {
-    pub fn new(name: String, path: PathBuf, text: impl Into<std::sync::Arc<str>>) -> SourceFile {
+    pub fn new(name: String, path: PathBuf, text: impl Into<SourceText>) -> SourceFile {
         SourceFile {
             name,
             path,

@@ -6,14 +6,17 @@ mod common;
 #[path = "../benches/synth/mod.rs"]
 mod synth;
 
-use std::sync::Arc;
+use lomake::source::SourceText;
 
 use lomake::source::FileId;
 use lomake::syntax::parse::parse_in_parts;
 use proptest::prelude::*;
 
 fn parsed(text: &str, parts: usize) -> String {
-    format!("{:?}", parse_in_parts(FileId(3), &Arc::from(text), parts))
+    format!(
+        "{:?}",
+        parse_in_parts(FileId(3), &SourceText::from(text), parts)
+    )
 }
 
 fn assert_same_in_parts(name: &str, text: &str) {

@@ -19,12 +19,11 @@
 //! `parse` would not have refused the chunk as too deep.
 
 use std::cell::Cell;
-use std::sync::Arc;
 
 use super::ast::*;
 use super::parse::MAX_NESTING;
 use crate::bytes::find_any;
-use crate::shared::{SharedBuf, SharedStr};
+use crate::shared::{SharedBuf, SharedStr, SourceText};
 use crate::source::{FileId, Span, Spanned};
 
 /// Parses one item chunk; `base` is the chunk's byte offset in its file.
@@ -34,7 +33,7 @@ pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
     parse_item_in(
         file,
         base,
-        &SharedBuf::new(&Arc::from(chunk)),
+        &SharedBuf::new(&SourceText::from(chunk)),
         0..chunk.len(),
     )
 }

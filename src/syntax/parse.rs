@@ -6,15 +6,13 @@
 //! in, and one run reports the errors of every broken item. Parsing never
 //! fails: it returns the items it could read and the diagnostics.
 
-use std::sync::Arc;
-
 use pest::Parser as _;
 use pest::iterators::Pair;
 
 use super::ast::*;
 use crate::bytes::find_any;
 use crate::diagnostics::{Code, Diagnostic};
-use crate::shared::{SharedBuf, SharedStr};
+use crate::shared::{SharedBuf, SharedStr, SourceText};
 use crate::source::{FileId, Span, Spanned};
 
 #[derive(pest_derive::Parser)]
@@ -28,12 +26,12 @@ pub const MAX_NESTING: usize = 32;
 /// Parses one file. Never panics and never gives up: broken items are left
 /// out of the tree and reported.
 pub fn parse(file: FileId, text: &str) -> (SyntaxFile, Vec<Diagnostic>) {
-    parse_shared(file, &Arc::from(text))
+    parse_shared(file, &SourceText::from(text))
 }
 
 /// [`parse`] of a text the tree's texts then share (see [`SharedStr`]):
 /// what the loader calls, with the source map's text.
-pub fn parse_shared(file: FileId, src: &Arc<str>) -> (SyntaxFile, Vec<Diagnostic>) {
+pub fn parse_shared(file: FileId, src: &SourceText) -> (SyntaxFile, Vec<Diagnostic>) {
     let parts = if src.len() < PARALLEL_FROM {
         1
     } else {
@@ -50,7 +48,11 @@ pub(crate) const PARALLEL_FROM: usize = 1 << 20;
 /// items, the first on this thread and the others on helper threads.
 /// The result does not depend on `parts` (tests compare).
 #[doc(hidden)]
-pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile, Vec<Diagnostic>) {
+pub fn parse_in_parts(
+    file: FileId,
+    src: &SourceText,
+    parts: usize,
+) -> (SyntaxFile, Vec<Diagnostic>) {
     let text: &str = src;
     let mut diagnostics = Vec::new();
     let scan = crate::timings::time("scan", || {
@@ -120,7 +122,7 @@ pub fn parse_in_parts(file: FileId, src: &Arc<str>, parts: usize) -> (SyntaxFile
 /// Parses the items `range` of the scan, in order.
 fn parse_items(
     file: FileId,
-    src: &Arc<str>,
+    src: &SourceText,
     scan: &Scan,
     range: std::ops::Range<usize>,
     items: &mut Vec<Item>,
