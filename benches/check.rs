@@ -16,7 +16,7 @@ mod synth;
 // The allocator of the lomake binary (src/main.rs): the front end allocates
 // many small strings, and the benchmark should measure what users run.
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: lomake::alloc::Mimalloc = lomake::alloc::Mimalloc;
 
 const SIZES: [usize; 3] = [100, 1_000, 10_000];
 

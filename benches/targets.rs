@@ -18,7 +18,7 @@ mod synth;
 
 // The allocator of the lomake binary (src/main.rs).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: lomake::alloc::Mimalloc = lomake::alloc::Mimalloc;
 
 const SIZES: [usize; 3] = [1_000, 2_000, 4_000];
 

@@ -7,7 +7,7 @@ use std::time::Instant;
 
 #[global_allocator]
 // As in the lomake binary (src/main.rs).
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: lomake::alloc::Mimalloc = lomake::alloc::Mimalloc;
 
 #[path = "../benches/synth/mod.rs"]
 mod synth;

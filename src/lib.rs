@@ -6,6 +6,7 @@
 //! ([`targets`]). Diagnostics live in [`diagnostics`]; the routing semantics
 //! in [`eval`].
 
+pub mod alloc;
 mod bytes;
 pub mod check;
 pub mod config;

@@ -152,11 +152,9 @@ struct CommonArgs {
     allow_missing_translations: bool,
 }
 
-/// mimalloc: the checker and the targets allocate many small strings, and
-/// with it a whole check takes a quarter fewer instructions than with the
-/// system allocator (callgrind, 2,000-question survey).
+/// mimalloc (see `lomake::alloc`).
 #[global_allocator]
-static GLOBAL: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static GLOBAL: lomake::alloc::Mimalloc = lomake::alloc::Mimalloc;
 
 /// Exit codes: see docs/cli.md.
 const EXIT_PROBLEMS: u8 = 1;
