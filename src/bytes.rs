@@ -50,6 +50,29 @@ pub(crate) fn find_any<const N: usize>(s: &[u8], from: usize, set: [u8; N]) -> u
     i
 }
 
+/// `a == b`, for the short strings compared most (language codes,
+/// property keywords): strings of different lengths or first bytes are
+/// told apart without a call to `memcmp`, and those of up to sixteen bytes
+/// compared here, byte by byte.
+#[inline]
+pub(crate) fn same(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() || a.first() != b.first() {
+        return false;
+    }
+    if a.len() > 16 {
+        return a == b;
+    }
+    let mut i = 1;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
 /// Is `s` its own `trim()`: no white space at either end? Decided from the
 /// end bytes when they are ASCII (the common case), else by `trim`.
 #[inline]

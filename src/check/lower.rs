@@ -145,7 +145,8 @@ impl<'a> Checker<'a> {
         let mut seen: Vec<(&str, Span)> = Vec::new();
         for p in &item.properties {
             let key = p.key.value;
-            if !own.contains(&key) && !extra.contains(&key) {
+            let allowed = |list: &[&str]| list.iter().any(|k| crate::bytes::same(k, key));
+            if !allowed(own) && !allowed(extra) {
                 let what = match item.keyword.value {
                     Keyword::Question => format!("a `{kind}` question"),
                     k => format!("`{}`", k.as_str()),
@@ -172,12 +173,11 @@ impl<'a> Checker<'a> {
                 continue;
             }
             // A survey may continue several earlier waves.
-            if REPEATABLE.contains(&key)
-                || (key == "continues" && item.keyword.value == Keyword::Survey)
+            if allowed(REPEATABLE) || (key == "continues" && item.keyword.value == Keyword::Survey)
             {
                 continue;
             }
-            if let Some((_, first)) = seen.iter().find(|(k, _)| *k == key) {
+            if let Some((_, first)) = seen.iter().find(|(k, _)| crate::bytes::same(k, key)) {
                 let help = match key {
                     "when" => {
                         "an item has one condition: join the two with `and` or `or`, as in `when nat_part = 1 and reg_part = 1`"
@@ -198,7 +198,9 @@ impl<'a> Checker<'a> {
 
     fn texts_prop(item: &'a Item, key: &str) -> Option<(&'a Property, &'a [Translation])> {
         item.properties.iter().find_map(|p| match &p.value {
-            PropertyValue::Texts(ts) if p.key.value == key => Some((p, ts.as_slice())),
+            PropertyValue::Texts(ts) if crate::bytes::same(p.key.value, key) => {
+                Some((p, ts.as_slice()))
+            }
             _ => None,
         })
     }
@@ -249,7 +251,7 @@ impl<'a> Checker<'a> {
 
     fn number(item: &Item, key: &str) -> Option<(f64, serde_json::Number, Span, bool)> {
         item.properties.iter().find_map(|p| match &p.value {
-            PropertyValue::Number(n) if p.key.value == key => {
+            PropertyValue::Number(n) if crate::bytes::same(p.key.value, key) => {
                 let int = n.value.as_integer();
                 let num = match int {
                     Some(i) => serde_json::Number::from(i),
@@ -264,7 +266,7 @@ impl<'a> Checker<'a> {
     fn flag(item: &Item, key: &str) -> bool {
         item.properties
             .iter()
-            .any(|p| p.key.value == key && matches!(p.value, PropertyValue::Flag))
+            .any(|p| matches!(p.value, PropertyValue::Flag) && crate::bytes::same(p.key.value, key))
     }
 
     /// Substitutes placeholders in a name.

@@ -29,7 +29,10 @@ impl Checker<'_> {
         let mut misplaced = 0usize;
         for (n, t) in translations.iter().enumerate() {
             let lang = t.lang.value.as_str();
-            let index = self.languages.iter().position(|l| l == lang);
+            let index = self
+                .languages
+                .iter()
+                .position(|l| crate::bytes::same(l, lang));
             // A language given before: in `found` when it is one of the
             // survey's (its first translation always is).
             let again = match index {

@@ -259,6 +259,8 @@ impl Value {
 
 impl Item {
     pub fn property(&self, key: &str) -> Option<&Property> {
-        self.properties.iter().find(|p| p.key.value == key)
+        self.properties
+            .iter()
+            .find(|p| crate::bytes::same(p.key.value, key))
     }
 }
