@@ -83,6 +83,17 @@ impl Body {
     }
 }
 
+/// The number of elements (questions, display texts, hidden variables)
+/// after the section at `at`, up to the next section.
+fn elements_after(expanded: &[Expanded], at: usize) -> usize {
+    expanded[at + 1..]
+        .iter()
+        .map(|e| e.item.keyword.value)
+        .take_while(|k| *k != Keyword::Section)
+        .filter(|k| matches!(k, Keyword::Question | Keyword::Display | Keyword::Hidden))
+        .count()
+}
+
 /// Properties every question accepts.
 const QUESTION_COMMON: &[&str] = &[
     "label",
@@ -944,6 +955,8 @@ impl<'a> Checker<'a> {
                     // and its "other" text), as pass 1 finds for the body:
                     // a variable is large, and regrowing copies them all.
                     let mut part = Body::new(Arc::default(), true, 2 * (end - start));
+                    // And as many names, without regrowing the table.
+                    worker.names.reserve(2 * (end - start));
                     crate::timings::time("other part", || {
                         worker.lower_range(expanded, start..end, &mut part)
                     });
@@ -1203,7 +1216,9 @@ impl<'a> Checker<'a> {
                         intro,
                         note,
                         condition: Condition::and(insert_cond.clone(), own),
-                        elements: Vec::new(),
+                        // Room for the section's elements (an element is
+                        // large, and regrowing copies them all).
+                        elements: Vec::with_capacity(elements_after(expanded, at)),
                     });
                     section_insert.push(e.insert.as_ref().map(|c| c.index));
                 }

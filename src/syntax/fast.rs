@@ -35,16 +35,20 @@ pub fn parse_item(file: FileId, base: usize, chunk: &str) -> Option<Item> {
         base,
         &SharedBuf::new(&SourceText::from(chunk)),
         0..chunk.len(),
+        &mut Vec::new(),
     )
 }
 
 /// [`parse_item`] of `src[range]`, whose texts are then slices of `src`
-/// (see [`SharedStr`]).
+/// (see [`SharedStr`]). `scratch` is room for an item's properties, kept
+/// by the caller from item to item: each item's list is then made at its
+/// size, not grown (a property is large).
 pub fn parse_item_in(
     file: FileId,
     base: usize,
     src: &SharedBuf,
     range: std::ops::Range<usize>,
+    scratch: &mut Vec<Property>,
 ) -> Option<Item> {
     let at = range.start;
     let chunk = src.as_str().get(range)?;
@@ -60,10 +64,13 @@ pub fn parse_item_in(
         nots: 0,
         languages: 4,
         bail: Cell::new(false),
+        props: std::mem::take(scratch),
     };
     // item_only = { SOI ~ item ~ EOI }
     p.skip();
-    let item = p.item()?;
+    let item = p.item();
+    *scratch = std::mem::take(&mut p.props);
+    let item = item?;
     p.skip();
     if p.pos != p.s.len() || p.bail.get() {
         return None;
@@ -155,6 +162,8 @@ struct P<'a> {
     nots: usize,
     /// The number of translations in the last list of them.
     languages: usize,
+    /// Room for an item's properties (see [`parse_item_in`]).
+    props: Vec<Property>,
     /// Set when the parser is not sure: the result is thrown away.
     bail: Cell<bool>,
 }
@@ -713,7 +722,7 @@ impl<'a> P<'a> {
             Keyword::End => {}
             Keyword::Introduction => {
                 self.skip();
-                self.rep(&mut item.properties, Self::property);
+                item.properties = self.properties();
             }
             Keyword::Block => {
                 self.skip();
@@ -757,7 +766,7 @@ impl<'a> P<'a> {
                 if keyword == Keyword::Insert {
                     self.insert_parts(&mut item)
                 } else {
-                    self.rep(&mut item.properties, Self::property);
+                    item.properties = self.properties();
                 }
             }
         }
@@ -846,6 +855,18 @@ impl<'a> P<'a> {
     }
 
     // --------------------------------------------------------- properties
+
+    /// `property*`, in a list of their number.
+    fn properties(&mut self) -> Vec<Property> {
+        let mut props = std::mem::take(&mut self.props);
+        props.clear();
+        self.rep(&mut props, Self::property);
+        // Moved into a list of their number; `props` keeps its room.
+        let mut out = Vec::with_capacity(props.len());
+        out.append(&mut props);
+        self.props = props;
+        out
+    }
 
     fn property(&mut self) -> Option<Property> {
         // The keyword decides the rule: no two property rules share one.

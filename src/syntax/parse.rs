@@ -132,6 +132,7 @@ fn parse_items(
     let text: &str = src;
     // This group's own handle on the source (see `SharedBuf`).
     let handle = SharedBuf::new(src);
+    let mut props = Vec::new();
     let first = scan.starts.get(range.start).copied().unwrap_or(text.len());
     // The unclosed texts, in order: those before the current chunk are past.
     let mut unclosed = scan
@@ -170,7 +171,8 @@ fn parse_items(
         // nested too deep: see `fast::P::nots`); pest, the specification,
         // reads the rest and phrases the errors, unless the chunk is nested
         // so deep that it could overflow the stack.
-        if let Some(item) = super::fast::parse_item_in(file, start, &handle, start..end) {
+        if let Some(item) = super::fast::parse_item_in(file, start, &handle, start..end, &mut props)
+        {
             items.push(item);
             continue;
         }
