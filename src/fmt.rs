@@ -212,7 +212,7 @@ fn push(out: &mut Vec<Start>, span: Span, indent: usize) {
 
 fn translations(out: &mut Vec<Start>, texts: &[Translation], indent: usize) {
     for t in texts {
-        push(out, t.span, indent);
+        push(out, t.span(), indent);
     }
 }
 

@@ -129,6 +129,28 @@ impl SharedStr {
         // The constructors checked the range.
         &self.buf.as_str()[self.start as usize..self.end as usize]
     }
+
+    /// `self[start..end]`, sharing the same buffer (no copy), when that is
+    /// a string.
+    pub fn sub(&self, start: usize, end: usize) -> Option<SharedStr> {
+        self.as_str().get(start..end)?;
+        Some(SharedStr {
+            buf: Arc::clone(&self.buf),
+            start: self.start + u32::try_from(start).ok()?,
+            end: self.start + u32::try_from(end).ok()?,
+        })
+    }
+
+    /// The `len` bytes of this slice's buffer that start `back` bytes
+    /// before this slice does: a text cut from the same buffer just before
+    /// this one (a translation's language code, before its text). Empty
+    /// when that is no string of the buffer.
+    pub fn before(&self, back: usize, len: usize) -> &str {
+        (self.start as usize)
+            .checked_sub(back)
+            .and_then(|start| self.buf.as_str().get(start..start + len))
+            .unwrap_or("")
+    }
 }
 
 impl Default for SharedStr {

@@ -351,9 +351,9 @@ fn classify(text: &str) -> Vec<Line> {
         kinds[line_of(&starts, item.keyword.span.start as usize)] = Line::Item;
     }
     for t in all_translations(&tree) {
-        let first = line_of(&starts, t.span.start as usize);
-        if t.multiline {
-            let close = line_of(&starts, t.raw.span.end as usize);
+        let first = line_of(&starts, t.span().start as usize);
+        if t.multiline() {
+            let close = line_of(&starts, t.raw_span().end as usize);
             for k in &mut kinds[first + 1..close] {
                 *k = Line::Inside;
             }
@@ -628,7 +628,7 @@ fn multiline_texts_keep_their_relative_indentation() {
     let dedent = |t: &str| {
         let (tree, _) = parse(FileId(0), t);
         let tr = all_translations(&tree)[0];
-        lomake::markup::dedent(&tr.raw.value)
+        lomake::markup::dedent(tr.raw())
     };
     assert_eq!(dedent(text), dedent(&out));
     assert_eq!(

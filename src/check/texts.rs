@@ -28,7 +28,7 @@ impl Checker<'_> {
         let mut in_order = true;
         let mut misplaced = 0usize;
         for (n, t) in translations.iter().enumerate() {
-            let lang = t.lang.value.as_str();
+            let lang = t.lang();
             let index = self
                 .languages
                 .iter()
@@ -37,7 +37,7 @@ impl Checker<'_> {
             // survey's (its first translation always is).
             let again = match index {
                 Some(i) => found.iter().any(|(j, ..)| *j == i),
-                None => translations[..n].iter().any(|f| f.lang.value == lang),
+                None => translations[..n].iter().any(|f| f.lang() == lang),
             };
             if again {
                 misplaced += 1;
@@ -54,32 +54,32 @@ impl Checker<'_> {
             // A placeholder the substitution could not fill is reported
             // there; the text it leaves is not reported again as empty.
             let reported = self.diagnostics.len();
-            let raw: SharedStr = if t.multiline {
-                let base = markup::dedent(&t.raw.value);
+            let raw: SharedStr = if t.multiline() {
+                let base = markup::dedent(t.raw());
                 match subst {
                     None => base.into(),
                     Some(_) => self
-                        .substitute_text(&base, lang, t.raw.span, false, subst)
+                        .substitute_text(&base, lang, t.raw_span(), false, subst)
                         .into(),
                 }
             } else {
                 match subst {
                     // The source's slice itself: no copy.
-                    None => self.adopt(t.raw.span.file, &t.raw.value),
+                    None => self.adopt(t.raw_span().file, t.raw()),
                     Some(_) => self
-                        .substitute_text(&t.raw.value, lang, t.raw.span, true, subst)
+                        .substitute_text(t.raw(), lang, t.raw_span(), true, subst)
                         .into(),
                 }
             };
             if crate::bytes::is_blank(&raw) && self.diagnostics.len() == reported {
                 self.report(
                     Diagnostic::new(Code::EmptyText, "empty text")
-                        .at(t.raw.span, "nothing here")
+                        .at(t.raw_span(), "nothing here")
                         .help("write the text, or remove the translation line"),
                 );
             }
             let (translation, issues) =
-                ir::Translation::parse(raw, t.reviewed.as_ref().map(|r| r.value.clone()));
+                ir::Translation::parse(raw, t.reviewed().as_ref().map(|r| r.value.clone()));
             for issue in issues {
                 self.markup_issue(issue, t, &translation.raw);
             }
@@ -131,18 +131,18 @@ impl Checker<'_> {
                 if let Some(list) = key.split_once(".option.").map(|(list, _)| list) {
                     self.long_option_labels.push((
                         list.to_string(),
-                        t.lang.value.to_string(),
+                        t.lang().to_string(),
                         tr.plain().len(),
-                        t.raw.span,
+                        t.raw_span(),
                     ));
                     continue;
                 }
                 self.report(label_too_long(
-                    &t.lang.value,
+                    t.lang(),
                     what,
                     tr.plain().len(),
                     limit,
-                    t.raw.span,
+                    t.raw_span(),
                 ));
             }
         }
@@ -160,8 +160,8 @@ impl Checker<'_> {
     /// E052: the `n`th translation repeats an earlier one's language.
     fn duplicate_translation(&mut self, translations: &[Translation], n: usize) {
         let t = &translations[n];
-        let lang = t.lang.value.as_str();
-        let Some(first) = translations[..n].iter().find(|f| f.lang.value == lang) else {
+        let lang = t.lang();
+        let Some(first) = translations[..n].iter().find(|f| f.lang() == lang) else {
             return;
         };
         let absent = self.absent_languages(translations);
@@ -169,8 +169,8 @@ impl Checker<'_> {
             Code::DuplicateTranslation,
             format!("two `{lang}` translations of one text"),
         )
-        .at(t.lang.span, "second translation")
-        .with(first.lang.span, "first translation");
+        .at(t.lang_span(), "second translation")
+        .with(first.lang_span(), "first translation");
         let d = match absent.as_slice() {
             [] => d.help("keep one of them"),
             [one] => d
@@ -194,13 +194,13 @@ impl Checker<'_> {
     /// The `n`th translation is in a language the survey does not have.
     fn unknown_language(&mut self, translations: &[Translation], n: usize) {
         let t = &translations[n];
-        let lang = t.lang.value.as_str();
+        let lang = t.lang();
         let absent = self.absent_languages(translations);
         let d = Diagnostic::new(
             Code::UnknownLanguage,
             format!("`{lang}` is not one of the survey's languages"),
         )
-        .at(t.lang.span, "unknown language")
+        .at(t.lang_span(), "unknown language")
         .note(format!(
             "the survey's languages: {}",
             self.languages.join(", ")
@@ -225,15 +225,15 @@ impl Checker<'_> {
         match issue {
             MarkupIssue::BadLink { href } => {
                 // Where the link is in the source, when the two agree.
-                let exact = !t.multiline && raw == t.raw.value;
+                let exact = !t.multiline() && raw == t.raw();
                 self.report(
                     Diagnostic::new(Code::BadLink, format!("link target `{href}` is not allowed"))
                         .at(
                             raw.find(&format!("]({href})"))
                                 .filter(|_| exact)
-                                .map_or(t.raw.span, |at| {
-                                    let start = t.raw.span.start as usize + at + 2;
-                                    Span::new(t.raw.span.file, start, start + href.len())
+                                .map_or(t.raw_span(), |at| {
+                                    let start = t.raw_span().start as usize + at + 2;
+                                    Span::new(t.raw_span().file, start, start + href.len())
                                 }),
                             "not a web or e-mail address",
                         )
@@ -245,12 +245,12 @@ impl Checker<'_> {
                     Code::BadLink,
                     format!("link target `{href}` contains white space"),
                 )
-                .at(t.raw.span, "in this text")
+                .at(t.raw_span(), "in this text")
                 .help("an address has no spaces: write `%20` for a space, or remove it"),
             ),
             MarkupIssue::EmptyLink { href } => self.report(
                 Diagnostic::new(Code::EmptyLink, format!("the link to `{href}` has no text"))
-                    .at(t.raw.span, "in this text")
+                    .at(t.raw_span(), "in this text")
                     .help(format!(
                         "write what the link leads to between the brackets: `[the privacy notice]({href})`; a screen reader reads the text, a respondent clicks it"
                     )),
@@ -260,7 +260,7 @@ impl Checker<'_> {
                     Code::UnclosedMarkup,
                     "`[…](` starts a link whose address never ends",
                 )
-                .at(t.raw.span, "in this text")
+                .at(t.raw_span(), "in this text")
                 .help("end the address with `)`, or write `\\[` for the bracket itself"),
             ),
             MarkupIssue::Unclosed { marker } => self.report(
@@ -268,7 +268,7 @@ impl Checker<'_> {
                     Code::UnclosedMarkup,
                     format!("`{marker}` starts emphasis that never ends"),
                 )
-                .at(t.raw.span, "in this text")
+                .at(t.raw_span(), "in this text")
                 .help(format!("close it with another `{marker}`, or write `\\{marker}` for the character itself")),
             ),
         }
@@ -280,7 +280,7 @@ impl Checker<'_> {
     fn absent_languages(&self, translations: &[Translation]) -> Vec<String> {
         self.languages
             .iter()
-            .filter(|l| !translations.iter().any(|t| t.lang.value == **l))
+            .filter(|l| !translations.iter().any(|t| t.lang() == **l))
             .cloned()
             .collect()
     }
@@ -315,22 +315,22 @@ impl Checker<'_> {
         let source = self.languages[0].clone();
         let src_span = translations
             .iter()
-            .find(|t| t.lang.value == source)
-            .map(|t| t.raw.span);
+            .find(|t| t.lang() == source)
+            .map(|t| t.raw_span());
         // In source order.
         let mut copied: Vec<&Translation> = found[1..]
             .iter()
             .filter(|(.., t)| t.raw == src.raw)
             .map(|(_, n, _)| &translations[*n])
             .collect();
-        copied.sort_by_key(|t| t.raw.span.start);
+        copied.sort_by_key(|t| t.raw_span().start);
         for t in copied {
-            let lang = &t.lang.value;
+            let lang = &t.lang();
             let mut d = Diagnostic::new(
                 Code::IdenticalTranslation,
                 format!("the `{lang}` text is the `{source}` text, word for word"),
             )
-            .at(t.raw.span, format!("same as `{source}`"))
+            .at(t.raw_span(), format!("same as `{source}`"))
             .help(format!(
                 "translate it into `{lang}`; it was probably copied and not yet translated"
             ));
@@ -345,23 +345,25 @@ impl Checker<'_> {
     /// than the current one (docs/translations.md).
     fn stale_reviews(&mut self, translations: &[Translation]) {
         // Most texts carry no marker: no fingerprint to compute then.
-        if !translations.iter().any(|t| t.reviewed.is_some()) {
+        if !translations.iter().any(|t| t.reviewed().is_some()) {
             return;
         }
         let Some(source) = self.languages.first() else {
             return;
         };
-        let Some(src) = translations.iter().find(|t| t.lang.value == *source) else {
+        let Some(src) = translations.iter().find(|t| t.lang() == *source) else {
             return;
         };
         let current = crate::translations::fingerprint(&crate::translations::content(src));
         let source = source.clone();
         for t in translations {
-            let Some(marker) = &t.reviewed else { continue };
-            if t.lang.value == source || marker.value == current {
+            let Some(marker) = &t.reviewed() else {
+                continue;
+            };
+            if t.lang() == source || marker.value == current {
                 continue;
             }
-            let lang = &t.lang.value;
+            let lang = &t.lang();
             if marker.value == crate::translations::UNREVIEWED {
                 self.report(
                     Diagnostic::new(
@@ -369,7 +371,7 @@ impl Checker<'_> {
                         format!("the `{lang}` translation is not reviewed yet"),
                     )
                     .at(marker.span, "imported from a fuzzy or outdated PO entry")
-                    .with(src.raw.span, format!("the `{source}` text"))
+                    .with(src.raw_span(), format!("the `{source}` text"))
                     .help(format!(
                         "check the `{lang}` text against the `{source}` one, then run `lomake translations review` (or set the marker to \"{current}\")"
                     )),
@@ -382,7 +384,7 @@ impl Checker<'_> {
                     format!("the `{lang}` translation was reviewed against an earlier `{source}` text"),
                 )
                 .at(marker.span, format!("reviewed against {}", marker.value))
-                .with(src.raw.span, format!("the `{source}` text is now {current}"))
+                .with(src.raw_span(), format!("the `{source}` text is now {current}"))
                 .help(format!(
                     "check the `{lang}` text against the `{source}` one, then run `lomake translations review` (or set the marker to \"{current}\")"
                 )),
@@ -414,12 +416,12 @@ impl Checker<'_> {
             match subst.args.get(name) {
                 Some(ArgumentValue::Name(n)) => out.push_str(&n.value),
                 Some(ArgumentValue::Texts(ts)) => {
-                    let t = ts.iter().find(|t| t.lang.value == lang);
+                    let t = ts.iter().find(|t| t.lang() == lang);
                     if let Some(t) = t {
-                        if t.multiline {
-                            out.push_str(&markup::dedent(&t.raw.value));
+                        if t.multiline() {
+                            out.push_str(&markup::dedent(t.raw()));
                         } else {
-                            out.push_str(&t.raw.value);
+                            out.push_str(t.raw());
                         }
                     }
                 }

@@ -650,13 +650,13 @@ impl<'a> P<'a> {
                 })
             })
             .flatten();
-        Some(Translation {
-            span: self.span((start, self.pos)),
-            lang: self.shared(lang),
-            raw: self.shared(raw),
+        Some(Translation::new(
+            self.span((start, self.pos)),
+            self.span(lang),
+            self.shared(raw),
             multiline,
-            reviewed: reviewed.map(Box::new),
-        })
+            reviewed.map(Box::new),
+        ))
     }
 
     fn translations(&mut self) -> Vec<Translation> {

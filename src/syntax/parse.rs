@@ -897,24 +897,29 @@ impl Converter {
 
     fn translation(&self, pair: Pair<Rule>) -> Translation {
         let span = self.span(&pair);
+        // One buffer for the whole translation: its text a slice of it,
+        // and its language code read before the text (`Translation::lang`).
+        let whole = SharedStr::from(pair.as_str().to_string());
         let mut inner = pair.into_inner();
-        let lang = self.spanned(&inner.next().expect("lang"));
-        let lang = Spanned::new(SharedStr::from(lang.value), lang.span);
+        let lang = self.span(&inner.next().expect("lang"));
         let text = inner.next().expect("text");
         let multiline = text.as_rule() == Rule::ml_string;
         let raw = self.string(&text);
-        let raw = Spanned::new(SharedStr::from(raw.value), raw.span);
+        let from = (raw.span.start - span.start) as usize;
+        let raw_str = whole
+            .sub(from, from + raw.value.len())
+            .expect("the text is part of the translation");
         let reviewed = inner.next().map(|r| {
             let s = r.into_inner().nth(1).expect("reviewed string");
             self.string(&s)
         });
-        Translation {
+        Translation::new(
             span,
             lang,
-            raw,
+            Spanned::new(raw_str, raw.span),
             multiline,
-            reviewed: reviewed.map(Box::new),
-        }
+            reviewed.map(Box::new),
+        )
     }
 
     fn argument(&self, pair: Pair<Rule>) -> Argument {

@@ -435,7 +435,7 @@ fn write_patched(
             } else {
                 expected.iter().find_map(|((key, lang), raw)| {
                     let t = after.site(key).and_then(|s| s.get(lang));
-                    (t.map(|t| t.raw.value.as_str()) != Some(raw.as_str()))
+                    (t.map(|t| t.raw().as_str()) != Some(raw.as_str()))
                         .then(|| format!("`{lang}` of `{key}` does not read back as written"))
                 })
             }
@@ -511,7 +511,7 @@ pub fn catalog(sources: &Sources, lang: &str, earlier: Option<&Earlier>) -> Cata
             continue;
         }
         let file = sources.loaded.map.get(site.file);
-        let (line, _) = file.line_col(source.raw.span.start as usize);
+        let (line, _) = file.line_col(source.raw_span().start as usize);
         let mut extracted = Vec::new();
         let placeholders = site.placeholders(&content(source));
         if !placeholders.is_empty() {
@@ -793,7 +793,7 @@ pub fn plan_import(
                     plan.changed += 1;
                 }
                 if confirm {
-                    if (t.reviewed.is_some() || super::staleness(site, src, t, earlier).is_some())
+                    if (t.reviewed().is_some() || super::staleness(site, src, t, earlier).is_some())
                         && let Some(m) = patch::marker_edit(t, &fingerprint(&content(source)))
                     {
                         edits.push(m);
@@ -813,13 +813,13 @@ pub fn plan_import(
                 let after = site
                     .translations
                     .iter()
-                    .filter(|t| pos(&t.lang.value) < me)
-                    .max_by_key(|t| t.raw.span.start);
+                    .filter(|t| pos(t.lang()) < me)
+                    .max_by_key(|t| t.raw_span().start);
                 let before = site
                     .translations
                     .iter()
-                    .filter(|t| pos(&t.lang.value) > me)
-                    .min_by_key(|t| t.raw.span.start);
+                    .filter(|t| pos(t.lang()) > me)
+                    .min_by_key(|t| t.raw_span().start);
                 let marker = (!confirm).then_some(UNREVIEWED);
                 let (edit, lit) =
                     patch::add_edit(file, lang, &text, after, before, site.at, marker);

@@ -50,10 +50,10 @@ pub fn fingerprint(text: &str) -> String {
 /// filled in: a one-line text as written between its quotes (escapes
 /// kept), a multi-line text with its indentation removed.
 pub fn content(t: &Translation) -> String {
-    if t.multiline {
-        markup::dedent(&t.raw.value)
+    if t.multiline() {
+        markup::dedent(t.raw())
     } else {
-        t.raw.value.to_string()
+        t.raw().to_string()
     }
 }
 
@@ -85,7 +85,7 @@ pub struct Site {
 
 impl Site {
     pub fn get(&self, lang: &str) -> Option<&Translation> {
-        self.translations.iter().find(|t| t.lang.value == lang)
+        self.translations.iter().find(|t| t.lang() == lang)
     }
 
     /// The `{name}` placeholders of a text of this site that are no
@@ -424,12 +424,12 @@ pub fn staleness(
     t: &Translation,
     earlier: Option<&Earlier>,
 ) -> Option<Problem> {
-    if t.lang.value == source_lang {
+    if t.lang() == source_lang {
         return None;
     }
     let source = content(site.get(source_lang)?);
     let current = fingerprint(&source);
-    if let Some(marker) = &t.reviewed {
+    if let Some(marker) = &t.reviewed() {
         return (marker.value != current).then(|| Problem::ReviewedEarlier {
             marker: marker.value.clone(),
             current,
@@ -438,7 +438,7 @@ pub fn staleness(
     let earlier = earlier?;
     let old = earlier.sites.get(&site.key)?;
     let old_source = old.get(source_lang)?;
-    let old_t = old.get(&t.lang.value)?;
+    let old_t = old.get(t.lang())?;
     (content(old_source) != source && content(old_t) == content(t)).then(|| Problem::ChangedSince {
         rev: earlier.rev.clone(),
         old_source: patch::to_text(old_source),
@@ -468,8 +468,8 @@ pub fn status(sources: &Sources, earlier: Option<&Earlier>) -> Vec<Finding> {
             if let Some(problem) = staleness(site, src, t, earlier) {
                 out.push(Finding {
                     key: site.key.clone(),
-                    lang: t.lang.value.to_string(),
-                    span: t.lang.span,
+                    lang: t.lang().to_string(),
+                    span: t.lang_span(),
                     problem,
                 });
             }
@@ -505,9 +505,7 @@ pub fn review_edits(
         };
         let fp = fingerprint(&content(source));
         for t in &site.translations {
-            if t.lang.value == src
-                || (!filter.langs.is_empty() && !filter.langs.contains(t.lang.value.as_str()))
-            {
+            if t.lang() == src || (!filter.langs.is_empty() && !filter.langs.contains(t.lang())) {
                 continue;
             }
             let chosen = !filter.keys.is_empty() || staleness(site, src, t, earlier).is_some();
@@ -515,7 +513,7 @@ pub fn review_edits(
                 continue;
             }
             if let Some(e) = patch::marker_edit(t, &fp) {
-                out.push((site.file, e, site.key.clone(), t.lang.value.to_string()));
+                out.push((site.file, e, site.key.clone(), t.lang().to_string()));
             }
         }
     }

@@ -40,13 +40,13 @@ pub fn apply(text: &str, edits: &[Edit]) -> String {
 
 /// The end of a translation's string literal (after the closing quotes).
 pub fn literal_end(t: &Translation) -> usize {
-    t.raw.span.end as usize + if t.multiline { 3 } else { 1 }
+    t.raw_span().end as usize + if t.multiline() { 3 } else { 1 }
 }
 
 /// The edit that sets a translation's `reviewed` marker to `fingerprint`;
 /// `None` when it already has it.
 pub fn marker_edit(t: &Translation, fingerprint: &str) -> Option<Edit> {
-    match &t.reviewed {
+    match &t.reviewed() {
         Some(r) if r.value == fingerprint => None,
         Some(r) => Some(Edit {
             start: r.span.start as usize,
@@ -66,10 +66,10 @@ pub fn marker_edit(t: &Translation, fingerprint: &str) -> Option<Edit> {
 
 /// The text form of a translation (what a translator sees).
 pub fn to_text(t: &Translation) -> String {
-    if t.multiline {
-        unescape_quotes(&crate::markup::dedent(&t.raw.value))
+    if t.multiline() {
+        unescape_quotes(&crate::markup::dedent(t.raw()))
     } else {
-        unescape_quotes(&t.raw.value)
+        unescape_quotes(t.raw())
     }
 }
 
@@ -195,15 +195,15 @@ pub fn text_edit(source: &str, t: &Translation, text: &str) -> Option<Edit> {
     if to_text(t) == text {
         return None;
     }
-    let start = t.raw.span.start as usize - if t.multiline { 3 } else { 1 };
-    let (lang_indent, _) = line_indent(source, t.lang.span.start as usize);
-    let indent = if t.multiline {
-        existing_indent(&t.raw.value).unwrap_or_else(|| format!("{lang_indent}  "))
+    let start = t.raw_span().start as usize - if t.multiline() { 3 } else { 1 };
+    let (lang_indent, _) = line_indent(source, t.lang_span().start as usize);
+    let indent = if t.multiline() {
+        existing_indent(t.raw()).unwrap_or_else(|| format!("{lang_indent}  "))
     } else {
         format!("{lang_indent}  ")
     };
     let end = literal_end(t);
-    let text = literal(&text, t.multiline, &indent);
+    let text = literal(&text, t.multiline(), &indent);
     // Another text form of the same literal (`\"` for `"`): no change.
     (source.get(start..end) != Some(text.as_str())).then_some(Edit { start, end, text })
 }
@@ -261,8 +261,8 @@ pub fn add_edit(
     let marker = marker.map_or(String::new(), |m| format!(" reviewed \"{m}\""));
     let inline_at = match (after, before) {
         (Some(t), _) => followed_on_line(source, t),
-        (None, Some(t)) if !line_indent(source, t.lang.span.start as usize).1 => {
-            Some(t.lang.span.start as usize)
+        (None, Some(t)) if !line_indent(source, t.lang_span().start as usize).1 => {
+            Some(t.lang_span().start as usize)
         }
         _ => None,
     };
@@ -280,7 +280,7 @@ pub fn add_edit(
         (Some(t), _) => {
             // Under the sibling; one level deeper than its line when it
             // shares the line with its keyword (`label fi "…"`).
-            let (i, own_line) = line_indent(source, t.lang.span.start as usize);
+            let (i, own_line) = line_indent(source, t.lang_span().start as usize);
             let indent = if own_line {
                 i.to_string()
             } else {
@@ -290,8 +290,8 @@ pub fn add_edit(
         }
         (None, Some(t)) => {
             // On its own line (the keyword's line was handled above).
-            let (i, _) = line_indent(source, t.lang.span.start as usize);
-            let start = t.lang.span.start as usize - i.len();
+            let (i, _) = line_indent(source, t.lang_span().start as usize);
+            let start = t.lang_span().start as usize - i.len();
             let lit = literal(text, false, &format!("{i}  "));
             let edit = Edit {
                 start,
@@ -317,7 +317,7 @@ pub fn add_edit(
 /// The offset of what follows translation `t` (and its `reviewed` marker)
 /// on its line, other than white space and a comment.
 fn followed_on_line(source: &str, t: &Translation) -> Option<usize> {
-    let end = match &t.reviewed {
+    let end = match &t.reviewed() {
         // The marker's span is its string's content: one quote more.
         Some(r) => r.span.end as usize + 1,
         None => literal_end(t),
