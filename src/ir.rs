@@ -614,9 +614,10 @@ pub enum VariableKind {
 pub struct Variable {
     pub name: String,
     pub kind: VariableKind,
-    /// The element that asks it.
-    pub element: String,
-    pub section: String,
+    /// The element that asks it (shared with the element's other
+    /// variables: a survey has many).
+    pub element: Arc<str>,
+    pub section: Arc<str>,
     pub label: Text,
     /// The question text (for grid items: the item's text).
     #[serde(default, skip_serializing_if = "Option::is_none")]

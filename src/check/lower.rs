@@ -1151,6 +1151,8 @@ impl<'a> Checker<'a> {
             insert_conditions,
             reported_outside,
         } = body;
+        // The last section's name, and the number of sections it is for.
+        let mut current_section: Option<(usize, Arc<str>)> = None;
         for (at, e) in expanded
             .iter()
             .enumerate()
@@ -1223,6 +1225,7 @@ impl<'a> Checker<'a> {
                     section_insert.push(e.insert.as_ref().map(|c| c.index));
                 }
                 _ => {
+                    let section_count = sections.len();
                     let Some(section) = sections.last_mut() else {
                         if !*reported_outside && !self.broken_section_before(e) {
                             *reported_outside = true;
@@ -1241,7 +1244,15 @@ impl<'a> Checker<'a> {
                     if !same_insert {
                         outer = Condition::and(outer, insert_cond.clone());
                     }
-                    let section_name = section.name.clone();
+                    // One string for the section's name in all its variables.
+                    let section_name = match &current_section {
+                        Some((i, n)) if *i == section_count => Arc::clone(n),
+                        _ => {
+                            let n: Arc<str> = Arc::from(section.name.as_str());
+                            current_section = Some((section_count, Arc::clone(&n)));
+                            n
+                        }
+                    };
                     let note_from_insert = if same_insert { None } else { insert_note };
                     let mut outer_spans: Vec<Span> = self
                         .routing_sections
@@ -1377,7 +1388,7 @@ impl<'a> Checker<'a> {
         item: &'a Item,
         subst: Option<&Subst>,
         outer: Option<Condition>,
-        section: &str,
+        section: &Arc<str>,
         insert_note: Option<(Span, &'a Vec<Translation>)>,
         scope: &mut Scope,
     ) -> Option<(ir::Element, Vec<ir::Variable>)> {
@@ -1387,6 +1398,8 @@ impl<'a> Checker<'a> {
             .map(|k| k.value.clone())
             .unwrap_or_default();
         let (name, name_span) = self.name_of(item, subst)?;
+        // The element's name in each of its variables: one string shared.
+        let element: Arc<str> = Arc::from(name.as_str());
         self.check_properties(item, &kind_str);
         if matches!(item.keyword.value, Keyword::Question | Keyword::Hidden) {
             self.declare_lineage(item, &name, name_span, &kind_str, subst);
@@ -1468,8 +1481,8 @@ impl<'a> Checker<'a> {
                 let var = ir::Variable {
                     name: name.clone(),
                     kind: VariableKind::Hidden,
-                    element: name.clone(),
-                    section: section.to_string(),
+                    element: Arc::clone(&element),
+                    section: Arc::clone(section),
                     label: label.unwrap_or_else(|| empty_text(&key("label"))),
                     text: None,
                     list: None,
@@ -1746,8 +1759,8 @@ impl<'a> Checker<'a> {
                         columns: Vec<String>| ir::Variable {
             name: vname,
             kind: var_kind,
-            element: name.clone(),
-            section: section.to_string(),
+            element: Arc::clone(&element),
+            section: Arc::clone(section),
             label,
             text,
             list: list_name.clone(),
@@ -2013,8 +2026,8 @@ impl<'a> Checker<'a> {
                 vars.push(ir::Variable {
                     name: oname.clone(),
                     kind: VariableKind::Text,
-                    element: name.clone(),
-                    section: section.to_string(),
+                    element: Arc::clone(&element),
+                    section: Arc::clone(section),
                     label: olabel,
                     text: option_label.clone(),
                     list: None,

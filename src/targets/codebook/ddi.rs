@@ -323,7 +323,7 @@ pub fn ddi_view(survey: &Survey) -> DdiView {
     }
 
     let mut group_views = Vec::new();
-    let by_section = super::by_section(&survey.variables, |v| Some(v.section.as_str()));
+    let by_section = super::by_section(&survey.variables, |v| Some(&*v.section));
     let shown = super::displays(survey);
     for s in &survey.sections {
         let ids: Vec<String> = by_section

@@ -731,12 +731,12 @@ pub fn entries<'a>(survey: &'a Survey, lang: &str) -> Vec<Entry<'a>> {
             format,
             comparability: Comparability::of(v, lang, langs),
             section_note: sections
-                .get(v.section.as_str())
+                .get(&*v.section)
                 .and_then(|s| s.note.as_ref())
                 .and_then(|t| rich(t, lang, langs)),
             displays: shown
                 .before
-                .get(v.element.as_str())
+                .get(&*v.element)
                 .into_iter()
                 .flatten()
                 .map(|d| DisplayText::of(survey, d, lang))

@@ -338,7 +338,7 @@ fn document_lines(survey: &Survey, entries: &[Entry<'_>], lang: &str) -> Vec<Str
         }
         let mut previous: Option<&str> = None;
         for e in by_section.get(s.name.as_str()).into_iter().flatten() {
-            let element = e.variable.map(|v| v.element.as_str());
+            let element = e.variable.map(|v| &*v.element);
             if element != previous {
                 for d in &e.displays {
                     blocks.push(display(d, element));

@@ -330,7 +330,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
                     .into_iter()
                     .flatten()
                     .map(|e| {
-                        let element = e.variable.map(|v| v.element.as_str());
+                        let element = e.variable.map(|v| &*v.element);
                         let first = element != previous;
                         previous = element;
                         entry(e, first)
