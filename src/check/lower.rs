@@ -933,7 +933,7 @@ impl<'a> Checker<'a> {
     fn lower_body(&mut self, expanded: &[Expanded<'a>]) -> (Vec<ir::Section>, Vec<ir::Variable>) {
         let bounds = self.parts(expanded);
         if bounds.len() <= 2 {
-            let mut body = self.first_body(expanded);
+            let mut body = self.first_body(expanded, expanded.len());
             self.lower_range(expanded, 0..expanded.len(), &mut body);
             self.scratch.scopes.push(body.scope);
             return (body.sections, body.variables);
@@ -968,7 +968,7 @@ impl<'a> Checker<'a> {
         let (mut body, parts) = crate::threads::fork(
             || {
                 // Meanwhile, what only this thread needs.
-                let mut body = self.first_body(expanded);
+                let mut body = self.first_body(expanded, bounds[1]);
                 crate::timings::time("first part", || {
                     self.lower_range(expanded, 0..bounds[1], &mut body)
                 });
@@ -1000,24 +1000,33 @@ impl<'a> Checker<'a> {
     /// The body the calling thread lowers into, from pass 1: every variable
     /// name of the body (lowercase), gathered quietly, and room for as many
     /// variables (a variable is large: no regrowing), with the tables of
-    /// names sized for them.
-    fn first_body(&mut self, expanded: &[Expanded<'a>]) -> Body {
-        let all = crate::timings::time("names", || {
+    /// names sized for those of the items before `part_end`, which this
+    /// thread lowers.
+    fn first_body(&mut self, expanded: &[Expanded<'a>], part_end: usize) -> Body {
+        let (all, mine) = crate::timings::time("names", || {
             // About two names an item (a question and its "other" text).
             let mut all = FastSet::with_capacity_and_hasher(2 * expanded.len(), Default::default());
+            let mut mine = 0;
             let mut names = Vec::new();
-            for e in expanded {
+            for (i, e) in expanded.iter().enumerate() {
                 self.quiet_names(e, &mut names);
+                if i < part_end {
+                    mine += names.len();
+                }
                 for mut n in names.drain(..) {
                     n.make_ascii_lowercase();
                     all.insert(n);
                 }
             }
-            all
+            (all, mine)
         });
-        self.names.reserve(all.len());
+        // The tables of this thread's names sized for its part (the other
+        // parts' tables are taken in whole); the variables for all parts.
+        self.names.reserve(mine);
         let room = all.len();
-        Body::new(Arc::new(all), false, room)
+        let mut body = Body::new(Arc::new(all), false, mine);
+        body.variables.reserve(room);
+        body
     }
 
     /// Where the parts of the body begin (each at a section), and its end:
