@@ -68,13 +68,14 @@ pub(super) struct Body {
 
 impl Body {
     /// `on_trust`: a part lowered on another thread (`Scope::on_trust`).
-    fn new(all: Arc<FastSet<String>>, on_trust: bool, variables: usize) -> Body {
+    /// With room for `names` names in its scope and `variables` variables.
+    fn new(all: Arc<FastSet<String>>, on_trust: bool, names: usize, variables: usize) -> Body {
         let mut scope = Scope {
             all,
             on_trust,
             ..Scope::default()
         };
-        scope.vars.reserve(variables);
+        scope.vars.reserve(names);
         Body {
             scope,
             variables: Vec::with_capacity(variables),
@@ -954,7 +955,8 @@ impl<'a> Checker<'a> {
                     // Room for about two variables an item (a question
                     // and its "other" text), as pass 1 finds for the body:
                     // a variable is large, and regrowing copies them all.
-                    let mut part = Body::new(Arc::default(), true, 2 * (end - start));
+                    let mut part =
+                        Body::new(Arc::default(), true, 2 * (end - start), 2 * (end - start));
                     // And as many names, without regrowing the table.
                     worker.names.reserve(2 * (end - start));
                     crate::timings::time("other part", || {
@@ -1024,9 +1026,7 @@ impl<'a> Checker<'a> {
         // parts' tables are taken in whole); the variables for all parts.
         self.names.reserve(mine);
         let room = all.len();
-        let mut body = Body::new(Arc::new(all), false, mine);
-        body.variables.reserve(room);
-        body
+        Body::new(Arc::new(all), false, mine, room)
     }
 
     /// Where the parts of the body begin (each at a section), and its end:
