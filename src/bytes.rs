@@ -114,7 +114,39 @@ pub(crate) fn find_ml_close(s: &[u8], mut from: usize) -> Option<usize> {
 
 #[cfg(test)]
 mod tests {
-    use super::{find_any, is_blank, is_trimmed};
+    use super::{find_any, is_blank, is_trimmed, same};
+
+    #[test]
+    fn same_is_equality() {
+        let words = [
+            "",
+            "a",
+            "b",
+            "fi",
+            "fa",
+            "sv",
+            "en",
+            "note",
+            "text",
+            "help",
+            "helq",
+            "label",
+            "option",
+            "indirectly identifying",
+            "indirectly identifyinh",
+            "äö",
+            "äo",
+            "sixteen_bytes_ab",
+            "sixteen_bytes_ac",
+            "seventeen_bytes_a",
+            "seventeen_bytes_b",
+        ];
+        for a in words {
+            for b in words {
+                assert_eq!(same(a, b), a == b, "{a:?} {b:?}");
+            }
+        }
+    }
 
     proptest::proptest! {
         /// `is_trimmed` and `is_blank` answer as `trim` does, white space
