@@ -16,6 +16,30 @@ use libmimalloc_sys as ffi;
 /// mimalloc, asked for alignment only where a type needs more than a word.
 pub struct Mimalloc;
 
+// mimalloc's option setter (in the library `libmimalloc-sys` builds; its
+// Rust declaration is behind a feature we do not need otherwise).
+unsafe extern "C" {
+    fn mi_option_set(option: std::ffi::c_int, value: std::ffi::c_long);
+}
+
+/// `mi_option_purge_delay` (mimalloc.h, v2): milliseconds before freed
+/// memory goes back to the OS; -1: never.
+const MI_OPTION_PURGE_DELAY: std::ffi::c_int = 15;
+
+impl Mimalloc {
+    /// Keeps freed memory for reuse until the process ends, instead of
+    /// giving it back to the OS 10 ms after it is freed. Every command is
+    /// one short run: memory given back is faulted in (and zeroed) again
+    /// when the run allocates more, and giving it back costs the other
+    /// threads a TLB flush. The 10,000-question check: about 1,560 page
+    /// faults by default, about 275 with this, at the same peak memory.
+    pub fn keep_freed_memory() {
+        // SAFETY: sets a plain option; mimalloc reads it when it next
+        // considers purging.
+        unsafe { mi_option_set(MI_OPTION_PURGE_DELAY, -1) }
+    }
+}
+
 /// The alignment of every block mimalloc hands out: its blocks are whole
 /// words from a word-aligned start.
 const WORD: usize = std::mem::size_of::<usize>();
@@ -66,6 +90,19 @@ unsafe impl GlobalAlloc for Mimalloc {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn freed_memory_is_kept() {
+        unsafe extern "C" {
+            fn mi_option_get(option: std::ffi::c_int) -> std::ffi::c_long;
+        }
+        // The option at that index is the purge delay: 10 ms by default.
+        if std::env::var_os("MIMALLOC_PURGE_DELAY").is_none() {
+            assert_eq!(unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) }, 10);
+        }
+        Mimalloc::keep_freed_memory();
+        assert_eq!(unsafe { mi_option_get(MI_OPTION_PURGE_DELAY) }, -1);
+    }
 
     /// Blocks of every small size and alignment are aligned as asked, and
     /// keep their contents through a reallocation.

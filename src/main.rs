@@ -161,6 +161,7 @@ const EXIT_PROBLEMS: u8 = 1;
 const EXIT_USAGE: u8 = 2;
 
 fn main() -> ExitCode {
+    lomake::alloc::Mimalloc::keep_freed_memory();
     let cli = Cli::parse();
     let mut out = Output::new(&cli);
     let code = lomake::timings::time("command", || run(&cli, &mut out));
