@@ -633,8 +633,10 @@ pub struct Variable {
     pub min: Option<serde_json::Number>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max: Option<serde_json::Number>,
+    /// Boxed, as `other_of` and `note`: most variables have none, and a
+    /// survey has many variables.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub unit: Option<Text>,
+    pub unit: Option<Box<Text>>,
     /// Decimal places of a decimal answer.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub decimals: Option<u32>,
@@ -652,11 +654,11 @@ pub struct Variable {
     pub condition: Option<Condition>,
     /// For an "other, please specify" text: the question and code it belongs to.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub other_of: Option<OtherOf>,
+    pub other_of: Option<Box<OtherOf>>,
     /// Column names in the flat data layout.
     pub columns: Vec<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub note: Option<Text>,
+    pub note: Option<Box<Text>>,
     /// Wave lineage: the variable of an earlier wave this one continues
     /// (`continues`), and what changed since.
     #[serde(default, skip_serializing_if = "Option::is_none")]

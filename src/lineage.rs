@@ -73,7 +73,7 @@ pub fn compare(
         .collect();
 
     // Kind, measurement level, decimals, unit.
-    let unit_changed = differs(old_var.unit.as_ref(), new_var.unit.as_ref(), &source);
+    let unit_changed = differs(old_var.unit.as_deref(), new_var.unit.as_deref(), &source);
     if old_var.kind != new_var.kind
         || old_var.level != new_var.level
         || old_var.decimals != new_var.decimals
@@ -189,7 +189,8 @@ pub fn compare(
                 ne.and_then(|e| e.help.as_ref()),
                 lang,
             )
-            || (!unit_changed && differs_in(old_var.unit.as_ref(), new_var.unit.as_ref(), lang));
+            || (!unit_changed
+                && differs_in(old_var.unit.as_deref(), new_var.unit.as_deref(), lang));
         if changed {
             wording.insert(lang.as_str());
         }

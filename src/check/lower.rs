@@ -1508,7 +1508,7 @@ impl<'a> Checker<'a> {
                     condition: condition.clone(),
                     other_of: None,
                     columns: vec![name.clone()],
-                    note,
+                    note: note.map(Box::new),
                     lineage: None,
                 };
                 return Some((
@@ -1791,7 +1791,7 @@ impl<'a> Checker<'a> {
             } else {
                 None
             },
-            unit: unit.clone(),
+            unit: unit.clone().map(Box::new),
             decimals,
             max_length,
             values: Vec::new(),
@@ -1800,7 +1800,7 @@ impl<'a> Checker<'a> {
             condition: condition.clone(),
             other_of: None,
             columns,
-            note: note.clone(),
+            note: note.clone().map(Box::new),
             lineage: None,
         };
 
@@ -2051,10 +2051,10 @@ impl<'a> Checker<'a> {
                     required: false,
                     disclosure: Disclosure::Identifying,
                     condition: Condition::and(condition.clone(), Some(test)),
-                    other_of: Some(ir::OtherOf {
+                    other_of: Some(Box::new(ir::OtherOf {
                         variable: name.clone(),
                         code: *code,
-                    }),
+                    })),
                     columns: vec![oname.clone()],
                     note: None,
                     lineage: None,

@@ -664,7 +664,7 @@ fn element(cx: &Ctx<'_>, e: &Element) -> ElementView {
     cx.opt_row(&mut rows, cw.researcher_note, e.note.as_ref());
     let mut notes: Vec<&Text> = Vec::new();
     for v in &vars {
-        if let Some(n) = &v.note
+        if let Some(n) = v.note.as_deref()
             && !notes.contains(&n)
         {
             notes.push(n);

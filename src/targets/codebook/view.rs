@@ -249,7 +249,7 @@ pub fn view(survey: &Survey, entries: &[Entry<'_>], lang: &str, r: &dyn Render) 
             level: t(e.level_words(lang)),
             format: t(&e.format),
             range: range.map(|x| t(&x)),
-            unit: v.and_then(|v| v.unit.as_ref()).and_then(rich_of),
+            unit: v.and_then(|v| v.unit.as_deref()).and_then(rich_of),
             max_length: match e.kind {
                 crate::flat::ColumnKind::Text {
                     max_length: Some(n),
