@@ -153,30 +153,30 @@ pub fn decode(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
         return Err((text, 0, "it is empty"));
     }
     if bytes.len() >= syntax::parse::PARALLEL_FROM && clean_in_halves(&bytes) {
-        // SAFETY: both halves are valid UTF-8 and the second starts at the
-        // first byte of a character, so the whole is valid UTF-8.
-        let mut text = unsafe { String::from_utf8_unchecked(bytes) };
-        if text.starts_with('\u{feff}') {
-            text.replace_range(0..3, "   ");
-        }
-        return Ok(text);
+        // SAFETY: both halves are valid UTF-8, and two valid UTF-8 strings
+        // make one.
+        return Ok(bom_as_blanks(unsafe { String::from_utf8_unchecked(bytes) }));
     }
     decode_whole(bytes)
+}
+
+/// A byte-order mark at the start read as three blanks: offsets are kept.
+fn bom_as_blanks(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.replace_range(0..3, "   ");
+    }
+    text
 }
 
 /// [`decode`], the whole file at once.
 fn decode_whole(bytes: Vec<u8>) -> Result<String, (String, usize, &'static str)> {
     match String::from_utf8(bytes) {
-        Ok(mut text) => {
+        Ok(text) => {
             if let Some(at) = text.find('\0') {
                 let shown = text.replace('\0', " ");
                 return Err((shown, at, "it contains a NUL byte (is it a binary file?)"));
             }
-            if text.starts_with('\u{feff}') {
-                // A byte-order mark: keep offsets, read it as blanks.
-                text.replace_range(0..3, "   ");
-            }
-            Ok(text)
+            Ok(bom_as_blanks(text))
         }
         Err(e) => {
             let at = e.utf8_error().valid_up_to();

@@ -79,7 +79,7 @@ impl Checker<'_> {
                 );
             }
             let (translation, issues) =
-                ir::Translation::parse(raw, t.reviewed().as_ref().map(|r| r.value.clone()));
+                ir::Translation::parse(raw, t.reviewed().map(|r| r.value.clone()));
             for issue in issues {
                 self.markup_issue(issue, t, &translation.raw);
             }
@@ -325,7 +325,7 @@ impl Checker<'_> {
             .collect();
         copied.sort_by_key(|t| t.raw_span().start);
         for t in copied {
-            let lang = &t.lang();
+            let lang = t.lang();
             let mut d = Diagnostic::new(
                 Code::IdenticalTranslation,
                 format!("the `{lang}` text is the `{source}` text, word for word"),
@@ -357,13 +357,13 @@ impl Checker<'_> {
         let current = crate::translations::fingerprint(&crate::translations::content(src));
         let source = source.clone();
         for t in translations {
-            let Some(marker) = &t.reviewed() else {
+            let Some(marker) = t.reviewed() else {
                 continue;
             };
             if t.lang() == source || marker.value == current {
                 continue;
             }
-            let lang = &t.lang();
+            let lang = t.lang();
             if marker.value == crate::translations::UNREVIEWED {
                 self.report(
                     Diagnostic::new(

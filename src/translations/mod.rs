@@ -429,7 +429,7 @@ pub fn staleness(
     }
     let source = content(site.get(source_lang)?);
     let current = fingerprint(&source);
-    if let Some(marker) = &t.reviewed() {
+    if let Some(marker) = t.reviewed() {
         return (marker.value != current).then(|| Problem::ReviewedEarlier {
             marker: marker.value.clone(),
             current,

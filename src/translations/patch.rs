@@ -46,7 +46,7 @@ pub fn literal_end(t: &Translation) -> usize {
 /// The edit that sets a translation's `reviewed` marker to `fingerprint`;
 /// `None` when it already has it.
 pub fn marker_edit(t: &Translation, fingerprint: &str) -> Option<Edit> {
-    match &t.reviewed() {
+    match t.reviewed() {
         Some(r) if r.value == fingerprint => None,
         Some(r) => Some(Edit {
             start: r.span.start as usize,
@@ -317,7 +317,7 @@ pub fn add_edit(
 /// The offset of what follows translation `t` (and its `reviewed` marker)
 /// on its line, other than white space and a comment.
 fn followed_on_line(source: &str, t: &Translation) -> Option<usize> {
-    let end = match &t.reviewed() {
+    let end = match t.reviewed() {
         // The marker's span is its string's content: one quote more.
         Some(r) => r.span.end as usize + 1,
         None => literal_end(t),
