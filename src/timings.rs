@@ -7,7 +7,30 @@ use std::time::Instant;
 
 fn enabled() -> bool {
     static ON: OnceLock<bool> = OnceLock::new();
-    *ON.get_or_init(|| std::env::var_os("LOMAKE_TIMINGS").is_some_and(|v| v != "0"))
+    *ON.get_or_init(|| {
+        let on = std::env::var_os("LOMAKE_TIMINGS").is_some_and(|v| v != "0");
+        if on {
+            origin();
+        }
+        on
+    })
+}
+
+/// When timings were first asked for: phases say when they ran from it.
+fn origin() -> Instant {
+    static ORIGIN: OnceLock<Instant> = OnceLock::new();
+    *ORIGIN.get_or_init(Instant::now)
+}
+
+fn print(phase: &str, start: Instant) {
+    let ms = |t: Instant| t.duration_since(origin()).as_secs_f64() * 1e3;
+    let end = Instant::now();
+    eprintln!(
+        "timing {phase} {:.1} ms ({:.1}..{:.1})",
+        end.duration_since(start).as_secs_f64() * 1e3,
+        ms(start),
+        ms(end)
+    );
 }
 
 /// Runs `f`, printing how long it took when timings are on.
@@ -17,10 +40,7 @@ pub fn time<T>(phase: &str, f: impl FnOnce() -> T) -> T {
     }
     let start = Instant::now();
     let out = f();
-    eprintln!(
-        "timing {phase} {:.1} ms",
-        start.elapsed().as_secs_f64() * 1e3
-    );
+    print(phase, start);
     out
 }
 
@@ -34,10 +54,7 @@ impl Start {
 
     pub fn done(self, phase: &str) {
         if let Some(start) = self.0 {
-            eprintln!(
-                "timing {phase} {:.1} ms",
-                start.elapsed().as_secs_f64() * 1e3
-            );
+            print(phase, start);
         }
     }
 }
