@@ -146,13 +146,17 @@ fn check_loaded(
         if let Some(s) = &survey {
             // Lists that are the values of a column (single choices, scales,
             // grid items) have value labels in SPSS.
-            let valued: BTreeSet<&str> = s
-                .variables
-                .iter()
-                .filter(|v| v.kind == ir::VariableKind::Single)
-                .filter_map(|v| v.list.as_deref())
-                .collect();
-            for (list, lang, bytes, span) in std::mem::take(&mut checker.long_option_labels) {
+            let long = std::mem::take(&mut checker.long_option_labels);
+            let valued: BTreeSet<&str> = if long.is_empty() {
+                BTreeSet::new()
+            } else {
+                s.variables
+                    .iter()
+                    .filter(|v| v.kind == ir::VariableKind::Single)
+                    .filter_map(|v| v.list.as_deref())
+                    .collect()
+            };
+            for (list, lang, bytes, span) in long {
                 if valued.contains(list.as_str()) {
                     checker.diagnostics.push(texts::label_too_long(
                         &lang,
@@ -298,7 +302,8 @@ pub(crate) struct Checker<'a> {
     blocks: IndexMap<String, BlockDef<'a>>,
     /// Named lists in order of first use.
     used_lists: crate::fasthash::FastIndexSet<String>,
-    ir_lists: BTreeMap<String, ir::AnswerList>,
+    /// The lists lowered so far, by name (their order is `used_lists`').
+    ir_lists: crate::fasthash::FastMap<String, ir::AnswerList>,
     names: names::NameTable,
     is_module: bool,
     /// Some module could not be loaded (already reported).
@@ -367,7 +372,7 @@ impl<'a> Checker<'a> {
             lists: IndexMap::new(),
             blocks: IndexMap::new(),
             used_lists: Default::default(),
-            ir_lists: BTreeMap::new(),
+            ir_lists: Default::default(),
             names: names::NameTable::default(),
             is_module,
             incomplete,
