@@ -99,6 +99,81 @@ where
     (mine, results)
 }
 
+/// Pieces `0..n` of a job shared out as the threads come free: the calling
+/// thread runs `front` on piece 0 and then on the pieces after it, in
+/// order, while each helper runs `back` on the last piece not yet taken,
+/// then the one before it, and so on, until the two ends meet. Returns how
+/// many pieces the front ran (`0..m`) and the back's results for `m..n`,
+/// in the pieces' order.
+///
+/// A phase split in two fixed halves waits for the slower half, and which
+/// half is slower changes from run to run (another process, or the names
+/// pass only the calling thread makes first). Taken from both ends, the
+/// threads end within about one piece of each other, and the front's
+/// pieces still come one after another.
+///
+/// `front_only_first`: the front runs piece 0 only, the back every other
+/// (tests: so that the back's path is taken whatever the timing).
+pub fn from_both_ends<R: Send>(
+    n: usize,
+    front_only_first: bool,
+    mut front: impl FnMut(usize),
+    back: impl Fn(usize) -> R + Sync,
+) -> (usize, Vec<R>) {
+    if n == 0 {
+        return (0, Vec::new());
+    }
+    // The next piece from the front, and the end of those left.
+    let left = Mutex::new((1usize, n));
+    let from_back = || {
+        let mut mine = Vec::new();
+        loop {
+            let piece = {
+                let mut left = lock(&left);
+                (left.0 < left.1).then(|| {
+                    left.1 -= 1;
+                    left.1
+                })
+            };
+            match piece {
+                Some(i) => mine.push((i, back(i))),
+                None => return mine,
+            }
+        }
+    };
+    let backs = helpers().len().max(1);
+    let (ran, found) = fork(
+        || {
+            front(0);
+            let mut ran = 1;
+            // Under `front_only_first` the others are all the back's.
+            let mut left_to_front = !front_only_first;
+            while left_to_front {
+                let piece = {
+                    let mut left = lock(&left);
+                    (left.0 < left.1).then(|| {
+                        left.0 += 1;
+                        left.0 - 1
+                    })
+                };
+                match piece {
+                    Some(i) => {
+                        front(i);
+                        ran = i + 1;
+                    }
+                    None => left_to_front = false,
+                }
+            }
+            ran
+        },
+        (0..backs).map(|_| from_back).collect(),
+    );
+    let mut found: Vec<(usize, R)> = found.into_iter().flatten().collect();
+    found.sort_unstable_by_key(|(i, _)| *i);
+    debug_assert!(found.iter().map(|(i, _)| *i).eq(ran..n), "each piece once");
+    (ran, found.into_iter().map(|(_, r)| r).collect())
+}
+
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
     m.lock().unwrap_or_else(|e| e.into_inner())
 }
@@ -326,6 +401,35 @@ mod tests {
                 });
             }
         });
+    }
+
+    #[test]
+    fn both_ends_run_each_piece_once_the_front_in_order() {
+        super::warm();
+        for n in [1usize, 2, 3, 17, 200] {
+            for only_first in [false, true] {
+                for round in 0..20 {
+                    let mut fronts = Vec::new();
+                    let (ran, backs) = super::from_both_ends(
+                        n,
+                        only_first,
+                        |i| {
+                            fronts.push(i);
+                            if round % 2 == 0 {
+                                std::hint::black_box((0..1000).sum::<u64>());
+                            }
+                        },
+                        |i| i * 10,
+                    );
+                    assert_eq!(fronts, (0..ran).collect::<Vec<_>>(), "n {n}");
+                    assert_eq!(backs, (ran..n).map(|i| i * 10).collect::<Vec<_>>());
+                    if only_first {
+                        assert_eq!(ran, 1, "n {n}: the front ran only piece 0");
+                    }
+                }
+            }
+        }
+        assert_eq!(super::from_both_ends(0, false, |_| {}, |i| i), (0, vec![]));
     }
 
     #[test]

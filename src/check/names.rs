@@ -29,6 +29,9 @@ pub struct NameTable {
     /// read in order, instead of looking each name of one up in the other
     /// (whose entries and their strings are then not in the cache).
     hashes: Vec<u64>,
+    /// `hashes[..indexed]` as a set (made by `clashes`).
+    index: crate::fasthash::FastSet<u64>,
+    indexed: usize,
 }
 
 /// Where each variable of a checked survey is declared, by its name as
@@ -197,14 +200,14 @@ impl NameTable {
     /// common. Two names that merely hash alike (which 64-bit hashes of a
     /// survey's names all but never do) count as a clash: the caller then
     /// lowers the part again in order, which is always right.
-    pub fn clashes(&self, other: &NameTable) -> bool {
-        let (small, large) = if self.hashes.len() <= other.hashes.len() {
-            (&self.hashes, &other.hashes)
-        } else {
-            (&other.hashes, &self.hashes)
-        };
-        let small: crate::fasthash::FastSet<u64> = small.iter().copied().collect();
-        large.iter().any(|h| small.contains(h))
+    ///
+    /// The hashes declared here are kept in a set between calls, so that
+    /// asking of many parts in turn reads each name once.
+    pub fn clashes(&mut self, other: &NameTable) -> bool {
+        let new = &self.hashes[self.indexed..];
+        self.index.extend(new.iter().copied());
+        self.indexed = self.hashes.len();
+        other.hashes.iter().any(|h| self.index.contains(h))
     }
 
     /// Takes in the names another table declared, none of which is
