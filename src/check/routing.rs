@@ -120,13 +120,12 @@ fn analyse_in(cond: &Condition, survey: &Index) -> Verdict {
     }
     let (mut seen_true, mut seen_other) = (false, false);
     let mut index = vec![0usize; names.len()];
-    let mut map = Map::new();
+    // Every name once; a combination sets their values in place (an
+    // answer left out is `null`, which the evaluator reads as absent).
+    let mut map: Map<String, Value> = names.iter().map(|n| (n.to_string(), Value::Null)).collect();
     loop {
-        map.clear();
-        for (k, name) in names.iter().enumerate() {
-            if let Some(v) = &domains[k][index[k]] {
-                map.insert((*name).to_string(), v.clone());
-            }
+        for (k, slot) in map.values_mut().enumerate() {
+            *slot = domains[k][index[k]].clone().unwrap_or(Value::Null);
         }
         let missing = |name: &str| -> &[i64] {
             survey
@@ -411,12 +410,24 @@ pub(super) fn report(
             let Some(e) = element_of.get(site.name.as_str()) else {
                 continue;
             };
-            if let Some(cond) = &e.condition
-                && analyse_in(cond, &index) == Verdict::Never
-            {
+            let Some(cond) = &e.condition else {
+                always(site, "question", &index, &mut out);
+                continue;
+            };
+            let verdict = analyse_in(cond, &index);
+            if verdict == Verdict::Never {
                 out.push(never(site, "question", "asked"));
             }
-            always(site, "question", &index, &mut out);
+            // Most conditions are the element's own alone: what the
+            // analysis of the whole said is then what it says of its own.
+            match &site.own {
+                Some((span, own)) if own == cond => {
+                    if verdict == Verdict::Always {
+                        out.push(always_true(*span, "question", &site.name));
+                    }
+                }
+                _ => always(site, "question", &index, &mut out),
+            }
         }
         out
     };
@@ -460,16 +471,18 @@ fn always(site: &Site, what: &str, survey: &Index, out: &mut Vec<Diagnostic>) {
     if let Some((span, cond)) = &site.own
         && analyse_in(cond, survey) == Verdict::Always
     {
-        out.push(
-            Diagnostic::new(
-                Code::AlwaysTrue,
-                format!("the condition of {what} `{}` is always true", site.name),
-            )
-            .at(*span, "always true")
-            .note("every respondent who reaches it is asked; the condition changes nothing")
-            .help("remove the `when`, or fix the condition"),
-        );
+        out.push(always_true(*span, what, &site.name));
     }
+}
+
+fn always_true(span: Span, what: &str, name: &str) -> Diagnostic {
+    Diagnostic::new(
+        Code::AlwaysTrue,
+        format!("the condition of {what} `{name}` is always true"),
+    )
+    .at(span, "always true")
+    .note("every respondent who reaches it is asked; the condition changes nothing")
+    .help("remove the `when`, or fix the condition")
 }
 
 #[cfg(test)]
