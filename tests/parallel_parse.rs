@@ -9,7 +9,7 @@ mod synth;
 use lomake::source::SourceText;
 
 use lomake::source::FileId;
-use lomake::syntax::parse::parse_in_parts;
+use lomake::syntax::parse::{parse_in_parts, parse_in_pieces_elsewhere};
 use proptest::prelude::*;
 
 fn parsed(text: &str, parts: usize) -> String {
@@ -19,10 +19,24 @@ fn parsed(text: &str, parts: usize) -> String {
     )
 }
 
+/// Parsed in `pieces` pieces, all but the first on other threads.
+fn parsed_elsewhere(text: &str, pieces: usize) -> String {
+    format!(
+        "{:?}",
+        parse_in_pieces_elsewhere(FileId(3), &SourceText::from(text), pieces)
+    )
+}
+
 fn assert_same_in_parts(name: &str, text: &str) {
     let one = parsed(text, 1);
     for parts in [2, 3, 4, 9] {
         assert!(one == parsed(text, parts), "{name}: {parts} groups differ");
+    }
+    for pieces in [2, 3, 7, 40] {
+        assert!(
+            one == parsed_elsewhere(text, pieces),
+            "{name}: {pieces} pieces parsed elsewhere differ"
+        );
     }
 }
 
@@ -81,6 +95,13 @@ proptest! {
         let one = parsed(&edited, 1);
         for parts in [2, 3, 7] {
             prop_assert!(one == parsed(&edited, parts), "{} groups differ", parts);
+        }
+        for pieces in [2, 5, 30] {
+            prop_assert!(
+                one == parsed_elsewhere(&edited, pieces),
+                "{} pieces parsed elsewhere differ",
+                pieces
+            );
         }
     }
 }

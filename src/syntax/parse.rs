@@ -44,14 +44,41 @@ pub fn parse_shared(file: FileId, src: &SourceText) -> (SyntaxFile, Vec<Diagnost
 /// costs more than it saves.
 pub(crate) const PARALLEL_FROM: usize = 1 << 20;
 
-/// [`parse_shared`] with the items parsed in `parts` groups of consecutive
-/// items, the first on this thread and the others on helper threads.
+/// Into how many pieces each thread's share of the items is cut when they
+/// are parsed on several threads: the threads end within about one piece
+/// of each other.
+const PIECES_PER_THREAD: usize = 16;
+
+/// [`parse_shared`] with the items parsed on `parts` threads, in pieces of
+/// consecutive items that the threads take as they come free.
 /// The result does not depend on `parts` (tests compare).
 #[doc(hidden)]
 pub fn parse_in_parts(
     file: FileId,
     src: &SourceText,
     parts: usize,
+) -> (SyntaxFile, Vec<Diagnostic>) {
+    parse_in_pieces(file, src, parts, parts * PIECES_PER_THREAD, false)
+}
+
+/// [`parse_in_parts`] in `pieces` pieces, of which this thread parses only
+/// the first and the helpers the others: so that the tests take the path
+/// of the pieces parsed elsewhere whatever the timing.
+#[doc(hidden)]
+pub fn parse_in_pieces_elsewhere(
+    file: FileId,
+    src: &SourceText,
+    pieces: usize,
+) -> (SyntaxFile, Vec<Diagnostic>) {
+    parse_in_pieces(file, src, 2, pieces, true)
+}
+
+fn parse_in_pieces(
+    file: FileId,
+    src: &SourceText,
+    parts: usize,
+    pieces: usize,
+    front_only_first: bool,
 ) -> (SyntaxFile, Vec<Diagnostic>) {
     let text: &str = src;
     let mut diagnostics = Vec::new();
@@ -70,11 +97,9 @@ pub fn parse_in_parts(
         stray_text(file, text, 0, first, &scan.comments, &mut diagnostics);
     }
     let n = scan.starts.len();
-    let parts = parts.clamp(1, n.max(1));
-    let bounds: Vec<usize> = (0..=parts).map(|k| n * k / parts).collect();
     let mut items = Vec::with_capacity(n);
     let mut broken = Vec::new();
-    if parts == 1 {
+    if parts <= 1 || pieces <= 1 || n < 2 {
         parse_items(
             file,
             src,
@@ -85,23 +110,42 @@ pub fn parse_in_parts(
             &mut diagnostics,
         );
     } else {
+        // The items in pieces shared out as the threads come free
+        // (`threads::from_both_ends`): this thread parses the first pieces
+        // into the file's list itself; the others' pieces are joined after.
+        let pieces = pieces.min(n);
+        let bounds: Vec<usize> = (0..=pieces).map(|k| n * k / pieces).collect();
         let scan = &scan;
-        let group = move |range: std::ops::Range<usize>| {
-            let (mut items, mut broken, mut diagnostics) =
-                (Vec::with_capacity(range.len()), Vec::new(), Vec::new());
-            parse_items(
-                file,
-                src,
-                scan,
-                range,
-                &mut items,
-                &mut broken,
-                &mut diagnostics,
-            );
-            (items, broken, diagnostics)
-        };
-        let groups: Vec<_> = bounds.windows(2).map(|w| w[0]..w[1]).collect();
-        let rest = crate::threads::each(groups, group);
+        let (_, rest) = crate::threads::from_both_ends(
+            pieces,
+            front_only_first,
+            |i| {
+                parse_items(
+                    file,
+                    src,
+                    scan,
+                    bounds[i]..bounds[i + 1],
+                    &mut items,
+                    &mut broken,
+                    &mut diagnostics,
+                )
+            },
+            |i| {
+                let range = bounds[i]..bounds[i + 1];
+                let (mut items, mut broken, mut diagnostics) =
+                    (Vec::with_capacity(range.len()), Vec::new(), Vec::new());
+                parse_items(
+                    file,
+                    src,
+                    scan,
+                    range,
+                    &mut items,
+                    &mut broken,
+                    &mut diagnostics,
+                );
+                (items, broken, diagnostics)
+            },
+        );
         for (i, b, d) in rest {
             items.extend(i);
             broken.extend(b);
