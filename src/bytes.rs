@@ -4,13 +4,66 @@
 //! a text's ends.
 
 /// Index of the first byte of `s` at or after `from` that is one of `set`
-/// (at least `s.len()` if there is none; `set` holds no zero byte). Eight
-/// bytes at a time: a byte of the word equal to `c` is a zero byte of
-/// `word ^ c…c`, and the classic zero-byte test flags it; the test can also
-/// flag bytes just above a true zero, never below one, so the lowest flag
-/// is the first match.
+/// (at least `s.len()` if there is none; `set` holds no zero byte).
+///
+/// Sixteen bytes at a time on x86-64 (SSE2, which every x86-64 processor
+/// has): each byte compared with each of `set` at once, the matches as the
+/// bits of a mask. The last sixteen bytes of a text are read as one block
+/// with the bytes before `from` masked off. Elsewhere, and for a text
+/// shorter than sixteen bytes, [`find_any_words`].
 #[inline(always)]
 pub(crate) fn find_any<const N: usize>(s: &[u8], from: usize, set: [u8; N]) -> usize {
+    #[cfg(target_arch = "x86_64")]
+    if s.len() >= 16 && from < s.len() {
+        use std::arch::x86_64::{
+            __m128i, _mm_cmpeq_epi8, _mm_loadu_si128, _mm_movemask_epi8, _mm_or_si128,
+            _mm_set1_epi8,
+        };
+        // SAFETY (each block below): SSE2 is part of x86-64, so its
+        // instructions are always there.
+        let needles = set.map(|c| unsafe { _mm_set1_epi8(c as i8) });
+        let matches = |at: usize| {
+            // SAFETY: as above; and `at + 16 <= s.len()` (both callers),
+            // the load needing no alignment.
+            unsafe {
+                let block = _mm_loadu_si128(s.as_ptr().add(at).cast::<__m128i>());
+                let mut eq = _mm_cmpeq_epi8(block, needles[0]);
+                for n in &needles[1..] {
+                    eq = _mm_or_si128(eq, _mm_cmpeq_epi8(block, *n));
+                }
+                _mm_movemask_epi8(eq) as u32
+            }
+        };
+        let mut i = from;
+        while i + 16 <= s.len() {
+            let found = matches(i);
+            if found != 0 {
+                return i + found.trailing_zeros() as usize;
+            }
+            i += 16;
+        }
+        if i >= s.len() {
+            return s.len();
+        }
+        // Fewer than sixteen bytes left: the last block, less the bytes
+        // before `i`.
+        let last = s.len() - 16;
+        let found = matches(last) >> (i - last);
+        return if found != 0 {
+            i + found.trailing_zeros() as usize
+        } else {
+            s.len()
+        };
+    }
+    find_any_words(s, from, set)
+}
+
+/// [`find_any`] eight bytes at a time: a byte of the word equal to `c` is a
+/// zero byte of `word ^ c…c`, and the classic zero-byte test flags it; the
+/// test can also flag bytes just above a true zero, never below one, so the
+/// lowest flag is the first match.
+#[inline(always)]
+fn find_any_words<const N: usize>(s: &[u8], from: usize, set: [u8; N]) -> usize {
     const LO: u64 = 0x0101_0101_0101_0101;
     const HI: u64 = 0x8080_8080_8080_8080;
     let masks = set.map(|c| LO * u64::from(c));
@@ -163,8 +216,8 @@ mod tests {
         /// and whatever sits before `from`.
         #[test]
         fn finds_what_a_walk_finds(
-            text in "[ab\"\\\\\n\u{b}ä🙂]{0,40}",
-            from in 0usize..48,
+            text in "[ab\"\\\\\n\u{b}ä🙂]{0,80}",
+            from in 0usize..96,
         ) {
             let bytes = text.as_bytes();
             let set = [b'"', b'\\', b'\n'];
@@ -174,6 +227,7 @@ mod tests {
                 (from..bytes.len()).find(|&i| set.contains(&bytes[i])).unwrap_or(bytes.len())
             };
             proptest::prop_assert_eq!(find_any(bytes, from, set), expected);
+            proptest::prop_assert_eq!(super::find_any_words(bytes, from, set), expected);
         }
     }
 
