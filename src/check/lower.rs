@@ -2145,7 +2145,12 @@ impl<'a> Checker<'a> {
                 p.key.span,
             )
         });
+        // A variable that continues nothing and gives no `break` is no
+        // matter for the lineage pass: not recorded (most of a survey's).
         if kind != "grid" {
+            if target.is_none() && brk.is_none() {
+                return;
+            }
             self.lineage.push(lineage::Decl {
                 variable: name.to_string(),
                 at: name_span,
@@ -2189,6 +2194,9 @@ impl<'a> Checker<'a> {
                 )),
                 None => brk.clone(),
             };
+            if item_target.is_none() && item_brk.is_none() {
+                continue;
+            }
             self.lineage.push(lineage::Decl {
                 variable: format!("{name}_{}", id.value),
                 at: id.span,
