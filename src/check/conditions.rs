@@ -350,7 +350,7 @@ impl Checker<'_> {
             );
             return Err(());
         }
-        if scope.all.contains(&key) || self.names.contains(&n) {
+        if self.asked_anywhere(&key) || self.names.contains(&n) {
             self.report(
                 Diagnostic::new(Code::ForwardReference, format!("`{n}` is asked later in the questionnaire"))
                     .at(name.span, "not asked yet")

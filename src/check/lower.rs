@@ -37,10 +37,6 @@ pub(super) struct Scope {
     pub vars: FastMap<String, Known>,
     /// Grid questions by lowercase name → their item variables.
     pub grids: FastMap<String, Vec<String>>,
-    /// Names of every variable in the whole survey (lowercase), for telling a
-    /// forward reference from an unknown name (not known to the parts
-    /// lowered on other threads).
-    pub all: Arc<FastSet<String>>,
     /// Lowering a part of the body on another thread: a name not
     /// declared in this part is taken on trust by conditions, as declared by
     /// an earlier part, and checked again when the part is taken in.
@@ -75,9 +71,8 @@ pub(super) struct Body {
 impl Body {
     /// `on_trust`: a part lowered on another thread (`Scope::on_trust`).
     /// With room for `names` names in its scope and `variables` variables.
-    fn new(all: Arc<FastSet<String>>, on_trust: bool, names: usize, variables: usize) -> Body {
+    fn new(on_trust: bool, names: usize, variables: usize) -> Body {
         let mut scope = Scope {
-            all,
             on_trust,
             ..Scope::default()
         };
@@ -474,7 +469,8 @@ impl<'a> Checker<'a> {
         }
 
         let introduction = self.lower_introduction(top);
-        let expanded = crate::timings::time("expand", || self.expand(top));
+        let expanded = Arc::new(crate::timings::time("expand", || self.expand(top)));
+        self.body_items = Some(expanded.clone());
         let (sections, variables) = crate::timings::time("body", || self.lower_body(&expanded));
 
         // Scales and lists of this file that no question uses: still
@@ -985,8 +981,7 @@ impl<'a> Checker<'a> {
                 // Room for about two variables an item (a question and its
                 // "other" text), as pass 1 finds for the body: a variable
                 // is large, and regrowing copies them all.
-                let mut part =
-                    Body::new(Arc::default(), true, 2 * (end - start), 2 * (end - start));
+                let mut part = Body::new(true, 2 * (end - start), 2 * (end - start));
                 // And as many names, without regrowing the table.
                 worker.names.reserve(2 * (end - start));
                 crate::timings::time("other part", || {
@@ -1017,25 +1012,20 @@ impl<'a> Checker<'a> {
         (body.sections, body.variables)
     }
 
-    /// The body the calling thread lowers into, from pass 1: every variable
-    /// name of the body (lowercase), gathered quietly, and room for as many
-    /// variables (a variable is large: no regrowing), with the tables of
+    /// The body the calling thread lowers into: room for every variable of
+    /// the body (a variable is large: no regrowing), with the tables of
     /// names sized for those of the items before `part_end`, which this
-    /// thread lowers.
+    /// thread lowers. The variables are counted, not named: their names
+    /// are wanted only when a condition names what is not in scope
+    /// ([`Checker::asked_anywhere`]).
     fn first_body(&mut self, expanded: &[Expanded<'a>], part_end: usize) -> Body {
         let (all, mine) = crate::timings::time("names", || {
-            // About two names an item (a question and its "other" text).
-            let mut all = FastSet::with_capacity_and_hasher(2 * expanded.len(), Default::default());
-            let mut mine = 0;
-            let mut names = Vec::new();
+            let (mut all, mut mine) = (0, 0);
             for (i, e) in expanded.iter().enumerate() {
-                self.quiet_names(e, &mut names);
+                let n = Self::variables_of(e.item);
+                all += n;
                 if i < part_end {
-                    mine += names.len();
-                }
-                for mut n in names.drain(..) {
-                    n.make_ascii_lowercase();
-                    all.insert(n);
+                    mine += n;
                 }
             }
             (all, mine)
@@ -1043,8 +1033,45 @@ impl<'a> Checker<'a> {
         // The tables of this thread's names sized for its part (the other
         // parts' tables are taken in whole); the variables for all parts.
         self.names.reserve(mine);
-        let room = all.len();
-        Body::new(Arc::new(all), false, mine, room)
+        Body::new(false, mine, all)
+    }
+
+    /// How many variables an item may declare: those `quiet_names` names.
+    fn variables_of(item: &Item) -> usize {
+        if item.name.is_none() {
+            return 0;
+        }
+        match item.keyword.value {
+            Keyword::Question if item.kind.as_ref().is_some_and(|k| k.value == "grid") => {
+                1 + item
+                    .properties
+                    .iter()
+                    .filter(|p| matches!(p.value, PropertyValue::GridItem(_)))
+                    .count()
+            }
+            Keyword::Question => 2,
+            Keyword::Hidden => 1,
+            _ => 0,
+        }
+    }
+
+    /// Is `key` (lowercase) the name of a variable anywhere in the body,
+    /// before or after the item being lowered? Pass 1 over the body, made
+    /// the first time it is asked.
+    pub(super) fn asked_anywhere(&mut self, key: &str) -> bool {
+        if self.asked.is_none() {
+            let mut all = FastSet::default();
+            let mut names = Vec::new();
+            for e in self.body_items.iter().flat_map(|b| b.iter()) {
+                self.quiet_names(e, &mut names);
+                for mut n in names.drain(..) {
+                    n.make_ascii_lowercase();
+                    all.insert(n);
+                }
+            }
+            self.asked = Some(all);
+        }
+        self.asked.as_ref().is_some_and(|a| a.contains(key))
     }
 
     /// Where the parts of the body begin (each at a section), and its end:
@@ -1112,10 +1139,7 @@ impl<'a> Checker<'a> {
             // parts before, and the part's own from items before its own.
             let reported = self.diagnostics.len();
             let same = worker.deferred.iter().all(|d| {
-                let mut known = Scope {
-                    all: body.scope.all.clone(),
-                    ..Scope::default()
-                };
+                let mut known = Scope::default();
                 let mut names = Vec::new();
                 if let Some(e) = Self::when_expr(d.item) {
                     e.names(&mut names);

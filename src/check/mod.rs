@@ -328,6 +328,11 @@ pub(crate) struct Checker<'a> {
     /// `Scope::before`), and the conditions lowered so.
     provisional: bool,
     deferred: Vec<Deferred<'a>>,
+    /// The expanded items of the body, for [`Checker::asked_anywhere`].
+    body_items: Option<Arc<Vec<Expanded<'a>>>>,
+    /// Every variable name of the body (lowercase), made on first use: only
+    /// a condition naming what is not in scope asks.
+    asked: Option<crate::fasthash::FastSet<String>>,
     /// The translations of the text being lowered (`Checker::text`), kept
     /// for the next text.
     found: Vec<(usize, usize, ir::Translation)>,
@@ -385,6 +390,8 @@ impl<'a> Checker<'a> {
             lineage_grids: Vec::new(),
             provisional: false,
             deferred: Vec::new(),
+            body_items: None,
+            asked: None,
             found: Vec::new(),
             sources: Vec::new(),
             scratch: Scratch::default(),
