@@ -1333,16 +1333,16 @@ impl<'a> Checker<'a> {
                     }
                     self.routing_outer = outer_spans;
                     self.routing_insert_when = !same_insert && insert_cond.is_some();
-                    if let Some((element, vars)) = self.lower_element(
+                    if let Some(element) = self.lower_element(
                         e.item,
                         subst,
                         outer,
                         &section_name,
                         note_from_insert,
                         scope,
+                        variables,
                     ) {
                         sections.last_mut().expect("section").elements.push(element);
-                        variables.extend(vars);
                     }
                 }
             }
@@ -1452,7 +1452,8 @@ impl<'a> Checker<'a> {
         section: &Arc<str>,
         insert_note: Option<(Span, &'a Vec<Translation>)>,
         scope: &mut Scope,
-    ) -> Option<(ir::Element, Vec<ir::Variable>)> {
+        out: &mut Vec<ir::Variable>,
+    ) -> Option<ir::Element> {
         let kind_str = item
             .kind
             .as_ref()
@@ -1508,22 +1509,19 @@ impl<'a> Checker<'a> {
                 }
                 // Element names are unique: forms and codebooks refer to them.
                 self.declare(&name, name_span, Some(Generated::Display), scope);
-                return Some((
-                    ir::Element {
-                        name,
-                        kind: ElementKind::Display,
-                        label: None,
-                        text,
-                        help,
-                        note,
-                        list: None,
-                        items: Vec::new(),
-                        dropdown: false,
-                        condition,
-                        variables: Vec::new(),
-                    },
-                    Vec::new(),
-                ));
+                return Some(ir::Element {
+                    name,
+                    kind: ElementKind::Display,
+                    label: None,
+                    text,
+                    help,
+                    note,
+                    list: None,
+                    items: Vec::new(),
+                    dropdown: false,
+                    condition,
+                    variables: Vec::new(),
+                });
             }
             Keyword::Hidden => {
                 let label = self.req_text(item, "label", &name, subst);
@@ -1563,22 +1561,20 @@ impl<'a> Checker<'a> {
                     note: note.map(Box::new),
                     lineage: None,
                 };
-                return Some((
-                    ir::Element {
-                        name: name.clone(),
-                        kind: ElementKind::Hidden,
-                        label: None,
-                        text: None,
-                        help: None,
-                        note: None,
-                        list: None,
-                        items: Vec::new(),
-                        dropdown: false,
-                        condition,
-                        variables: vec![name],
-                    },
-                    vec![var],
-                ));
+                out.push(var);
+                return Some(ir::Element {
+                    name: name.clone(),
+                    kind: ElementKind::Hidden,
+                    label: None,
+                    text: None,
+                    help: None,
+                    note: None,
+                    list: None,
+                    items: Vec::new(),
+                    dropdown: false,
+                    condition,
+                    variables: vec![name],
+                });
             }
             _ => {}
         }
@@ -1867,7 +1863,10 @@ impl<'a> Checker<'a> {
             0
         };
         let others = list.as_ref().map_or(0, |l| l.others.len());
-        let mut vars = Vec::with_capacity(grid_items.max(1) + others);
+        // Straight into the body's list: a variable is large, and a list
+        // of the element's own would be copied there again.
+        let first_var = out.len();
+        out.reserve(grid_items.max(1) + others);
         let mut items = Vec::with_capacity(grid_items);
         if kind == ElementKind::Grid {
             let mut ids: BTreeMap<String, Span> = BTreeMap::new();
@@ -1954,7 +1953,7 @@ impl<'a> Checker<'a> {
                     variable: vname.clone(),
                     text: item_text.clone(),
                 });
-                vars.push(base_var(
+                out.push(base_var(
                     vname.clone(),
                     vlabel,
                     Some(item_text),
@@ -2024,7 +2023,7 @@ impl<'a> Checker<'a> {
                     on_trust: false,
                 },
             );
-            vars.push(base_var(
+            out.push(base_var(
                 name.clone(),
                 label.clone().unwrap_or_else(|| empty_text(&key("label"))),
                 text.clone(),
@@ -2084,7 +2083,7 @@ impl<'a> Checker<'a> {
                         on_trust: false,
                     },
                 );
-                vars.push(ir::Variable {
+                out.push(ir::Variable {
                     name: oname.clone(),
                     kind: VariableKind::Text,
                     element: Arc::clone(&element),
@@ -2128,9 +2127,9 @@ impl<'a> Checker<'a> {
             items,
             dropdown,
             condition,
-            variables: vars.iter().map(|v| v.name.clone()).collect(),
+            variables: out[first_var..].iter().map(|v| v.name.clone()).collect(),
         };
-        Some((element, vars))
+        Some(element)
     }
 
     /// Records what the item says about wave lineage (`continues`, `break`,
