@@ -726,7 +726,11 @@ impl<'a> Checker<'a> {
         // Short lists: each label once, with the hash of its folded
         // characters (equal labels hash alike), so that pairs are told apart
         // by a number and only likely duplicates are compared.
-        let mut seen: Vec<(i64, &str, &str, u64)> = Vec::new();
+        let mut seen: Vec<(i64, &str, &str, u64)> = if short {
+            Vec::with_capacity(labelled.len() * self.languages.len().max(1))
+        } else {
+            Vec::new()
+        };
         let mut seen_labels: BTreeMap<(String, String), i64> = BTreeMap::new();
         for &(code, label) in &labelled {
             let before = seen.len();
