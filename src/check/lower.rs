@@ -967,8 +967,8 @@ impl<'a> Checker<'a> {
             |i| {
                 let (start, end) = (bounds[i], bounds[i + 1]);
                 let body = first.get_or_insert_with(|| {
-                    // Pass 1, which only this thread needs; the tables of
-                    // names sized for about its share of the body.
+                    // Room for the whole body's variables; the tables of
+                    // names sized for about this thread's share.
                     self.first_body(expanded, expanded.len() / 2)
                 });
                 crate::timings::time("first part", || {
@@ -982,12 +982,15 @@ impl<'a> Checker<'a> {
                     .unwrap_or_else(|e| e.into_inner())
                     .take()
                     .expect("each piece is lowered once");
-                // Room for about two variables an item (a question and its
-                // "other" text), as pass 1 finds for the body: a variable
-                // is large, and regrowing copies them all.
-                let mut part = Body::new(true, 2 * (end - start), 2 * (end - start));
-                // And as many names, without regrowing the table.
-                worker.names.reserve(2 * (end - start));
+                // Room for the piece's variables, counted (a variable is
+                // large, and regrowing copies them all), and as many
+                // names, without regrowing the table.
+                let room = expanded[start..end]
+                    .iter()
+                    .map(|e| Self::variables_of(e.item))
+                    .sum();
+                let mut part = Body::new(true, room, room);
+                worker.names.reserve(room);
                 crate::timings::time("other part", || {
                     worker.lower_range(expanded, start..end, &mut part)
                 });
