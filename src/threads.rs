@@ -107,8 +107,8 @@ where
 /// in the pieces' order.
 ///
 /// A phase split in two fixed halves waits for the slower half, and which
-/// half is slower changes from run to run (another process, or the names
-/// pass only the calling thread makes first). Taken from both ends, the
+/// half is slower changes from run to run (another process on a core, or
+/// work only the calling thread does first). Taken from both ends, the
 /// threads end within about one piece of each other, and the front's
 /// pieces still come one after another.
 ///
@@ -125,21 +125,25 @@ pub fn from_both_ends<R: Send>(
     }
     // The next piece from the front, and the end of those left.
     let left = Mutex::new((1usize, n));
+    // The next piece from the front (or from the back), if any is left.
+    let take = |from_front: bool| {
+        let mut left = lock(&left);
+        (left.0 < left.1).then(|| {
+            if from_front {
+                left.0 += 1;
+                left.0 - 1
+            } else {
+                left.1 -= 1;
+                left.1
+            }
+        })
+    };
     let from_back = || {
         let mut mine = Vec::new();
-        loop {
-            let piece = {
-                let mut left = lock(&left);
-                (left.0 < left.1).then(|| {
-                    left.1 -= 1;
-                    left.1
-                })
-            };
-            match piece {
-                Some(i) => mine.push((i, back(i))),
-                None => return mine,
-            }
+        while let Some(i) = take(false) {
+            mine.push((i, back(i)));
         }
+        mine
     };
     let backs = helpers().len().max(1);
     let (ran, found) = fork(
@@ -147,21 +151,10 @@ pub fn from_both_ends<R: Send>(
             front(0);
             let mut ran = 1;
             // Under `front_only_first` the others are all the back's.
-            let mut left_to_front = !front_only_first;
-            while left_to_front {
-                let piece = {
-                    let mut left = lock(&left);
-                    (left.0 < left.1).then(|| {
-                        left.0 += 1;
-                        left.0 - 1
-                    })
-                };
-                match piece {
-                    Some(i) => {
-                        front(i);
-                        ran = i + 1;
-                    }
-                    None => left_to_front = false,
+            if !front_only_first {
+                while let Some(i) = take(true) {
+                    front(i);
+                    ran = i + 1;
                 }
             }
             ran

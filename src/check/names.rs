@@ -25,9 +25,9 @@ pub struct NameTable {
     /// in whole, not copied entry by entry): no name is in two tables.
     parts: Vec<Seen>,
     /// The hash of every name declared, in any of the tables, in order: for
-    /// [`NameTable::clashes`], which compares two tables by these numbers,
-    /// read in order, instead of looking each name of one up in the other
-    /// (whose entries and their strings are then not in the cache).
+    /// [`NameTable::clashes`], which compares two tables by these numbers
+    /// instead of looking each name of one up in the other (whose entries
+    /// and their strings are then not in the cache).
     hashes: Vec<u64>,
     /// `hashes[..indexed]` as a set (made by `clashes`).
     index: crate::fasthash::FastSet<u64>,

@@ -410,8 +410,8 @@ pub(super) fn report(
             let Some(e) = element_of.get(site.name.as_str()) else {
                 continue;
             };
+            // (`element_of` holds only elements with a condition.)
             let Some(cond) = &e.condition else {
-                always(site, "question", &index, &mut out);
                 continue;
             };
             let verdict = analyse_in(cond, &index);
